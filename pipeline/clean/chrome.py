@@ -1,0 +1,69 @@
+"""Page-level chrome: label each block from its own shape and words and from its neighbours."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from pipeline.clean.cues import APPEAL_PHRASE, CHROME_BLOCK, CHROME_PHRASE, TERMINAL_PUNCTUATION
+
+_URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
+_PERSONAL = re.compile(r"\b(you|your|we|our|us|sie|ihre|wir|unser|vous|votre|nous|notre)\b", re.IGNORECASE)
+# A block this long with a chrome phrase needs more than one to be called chrome.
+_LONG_BLOCK_WORDS = 40
+# How far apart two appeal blocks may be and still bracket an appeal.
+_APPEAL_GAP = 2
+
+
+class Shape(Enum):
+    """jusText's classes: how article-like a block looks on its own."""
+
+    GOOD = "good"
+    NEAR = "near"
+    SHORT = "short"
+
+
+def shape_of(block: str) -> Shape:
+    words = len(block.split())
+    terminal = block.endswith(TERMINAL_PUNCTUATION)
+    if words >= 30 or (words >= 12 and terminal):
+        return Shape.GOOD
+    if words >= 5 and terminal:
+        return Shape.NEAR
+    return Shape.SHORT
+
+
+def chrome_reason(block: str) -> str | None:
+    """Why a block, by itself, is interface text rather than article; None when it may be article."""
+    if CHROME_BLOCK.match(block):
+        return "interface"
+    if _URL_ONLY.match(block):
+        return "link"
+    hits = len(CHROME_PHRASE.findall(block))
+    if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
+        return "prompt"
+    return None
+
+
+def appeal_blocks(blocks: Sequence[str]) -> set[int]:
+    """Donation and subscription appeals: blocks with appeal phrases and the blocks they bracket.
+
+    A lone block with an appeal phrase counts only if it addresses the reader outside quotes, so a news
+    report about a donation stays.
+    """
+    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block)]
+    marked: set[int] = set()
+    for position, index in enumerate(hits):
+        following = hits[position + 1] if position + 1 < len(hits) else None
+        preceding = hits[position - 1] if position > 0 else None
+        bracketed = (following is not None and following - index <= _APPEAL_GAP + 1) or (
+            preceding is not None and index - preceding <= _APPEAL_GAP + 1)
+        if bracketed:
+            marked.add(index)
+            if following is not None and following - index <= _APPEAL_GAP + 1:
+                marked.update(range(index, following + 1))
+        elif _PERSONAL.search(_QUOTED.sub("", blocks[index])):
+            marked.add(index)
+    return marked

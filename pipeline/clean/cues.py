@@ -1,0 +1,67 @@
+"""Words and phrases that mark site chrome, bylines and appeals, in the major European languages."""
+
+from __future__ import annotations
+
+import re
+
+# Whole blocks that are interface text: buttons, prompts, menus, footers.
+CHROME_BLOCK = re.compile(
+    r"""^(
+      comments?|\d+\s+comments?|share|share\s+(this|on)\b.*|tweet|print|email|e-mail|menu|search|home|
+      log\s?in|sign\s?in|sign\s?up|subscribe|register|logout|log\s?out|skip\s+to\s+(main\s+)?content|
+      advertisement|advert|sponsored|related(\s+articles?|\s+stories|\s+posts)?|read\s+more|more\s+from\b.*|
+      most\s+(read|popular|viewed)|trending|newsletter|follow\s+us.*|you\s+may\s+also\s+like.*|
+      kommentare?|teilen|anmelden|abonnieren|werbung|anzeige|mehr\s+zum\s+thema|weiterlesen|suche|
+      commentaires?|partager|s'abonner|publicité|lire\s+aussi|se\s+connecter|
+      comentarios?|compartir|suscríbete|publicidad|leer\s+más|iniciar\s+sesión|
+      commenti|condividi|pubblicità|leggi\s+anche|accedi|
+      reacties|delen|inloggen|lees\s+meer|advertentie|
+      komentarze|udostępnij|reklama|czytaj\s+(też|także|więcej)|zaloguj|
+      kommentit|jaa|mainos|lue\s+myös|
+      комментарии|поделиться|реклама|читайте\s+также
+    )[\s:.!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Phrases that make a block chrome wherever they occur in it.
+CHROME_PHRASE = re.compile(
+    r"""(
+      \bcookies?\b|\bprivacy\s+(policy|settings)|\bterms\s+(of\s+(use|service)|and\s+conditions)|
+      all\s+rights\s+reserved|©|\(c\)\s*\d{4}|\bnewsletter\b|\bsign\s+up\b|\bsubscribe\b|
+      \blog(ged)?\s?in\b|\bsign\s?in\b|\bregister(ing)?\b.*\b(account|free)\b|thank\s+you\s+for\s+registering|
+      refresh\s+(the|your)\s+(page|browser)|enable\s+javascript|your\s+browser|browser\s+preferences|
+      notifications?\s+(from|can\s+be)|\bfollow\s+us\b|\bclick\s+here\b|\bdownload\s+(the|our)\s+app\b|
+      join\s+(our\s+)?(commenting|the\s+conversation|the\s+discussion)|commenting\s+forum|
+      datenschutz|nutzungsbedingungen|alle\s+rechte\s+vorbehalten|jetzt\s+abonnieren|newsletter\s+abonnieren|
+      politique\s+de\s+confidentialité|tous\s+droits\s+réservés|
+      política\s+de\s+privacidad|todos\s+los\s+derechos\s+reservados|
+      tutti\s+i\s+diritti\s+riservati|
+      wszelkie\s+prawa\s+zastrzeżone|
+      все\s+права\s+защищены
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Appeals for money or subscriptions, which read like prose: they come in runs.
+APPEAL_PHRASE = re.compile(
+    r"""(
+      \byour\s+(support|donation|contribution)\b|\bsupport\s+(us|our\s+(work|journalism|reporting))\b|
+      \bdonat(e|ion|ing)\b|\bmake\s+a\s+contribution\b|\bpaywalls?\b|\bbecome\s+a\s+(member|subscriber|supporter)\b|
+      \bquality\s+journalism\b|\bindependent\s+journalism\b|\bjournalism\s+should\s+be\b|
+      \bunterstützen\s+sie\b|\bihre\s+unterstützung\b|\bjetzt\s+unterstützen\b|\bspende[nr]?\b|
+      \bsoutenez\b|\bvotre\s+soutien\b|\bfaire\s+un\s+don\b|
+      \bapóyanos\b|\btu\s+apoyo\b|\bdona(ción|r)\b|
+      \bsostienici\b|\bil\s+tuo\s+sostegno\b|
+      \bsteun\s+ons\b|\buw\s+steun\b|
+      \bwesprzyj\b|\btwoje\s+wsparcie\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# "By Jane Doe" and its kin: the word that introduces an author's name.
+BYLINE_PREFIX = re.compile(
+    r"^(by|written\s+by|words\s+by|von|text:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
+    re.IGNORECASE,
+)
+
+TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“")

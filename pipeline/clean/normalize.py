@@ -1,0 +1,36 @@
+"""Unicode and whitespace normalization: one canonical form of the text before anything reads it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Spaces that render like a space: no-break, en/em/thin/hair, narrow no-break, ideographic...
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+# Invisible characters that only break tokens: zero-width, joiners, word joiner, BOM, soft hyphen,
+# and C0/C1 controls other than the newline.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, plain spaces, no invisible characters, unified newlines; blank lines are kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    text = _ODD_SPACES.sub(" ", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def split_blocks(text: str) -> list[str]:
+    """The page's text blocks, whitespace collapsed inside each.
+
+    A rendered page's text has one visual block per line (blank lines between them are optional), so
+    every non-empty line is a block.
+    """
+    blocks = (" ".join(line.split()) for line in text.split("\n"))
+    return [block for block in blocks if block]
+
+
+def normalize_page(text: str) -> str:
+    """The canonical stored form of a page: normalized blocks separated by one blank line."""
+    return "\n\n".join(split_blocks(normalize_text(text)))

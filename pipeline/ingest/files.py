@@ -1,0 +1,121 @@
+"""Find the input files under the paths a run is given, cheaply (stat only), in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.schema import Rejection
+
+# Longest suffix first, so '.jsonl.gz' wins over '.gz'.
+KIND_BY_SUFFIX: tuple[tuple[str, str], ...] = (
+    (".jsonl.gz", "jsonl"),
+    (".jsonl", "jsonl"),
+    (".txt.gz", "text"),
+    (".txt", "text"),
+)
+
+
+class InputError(Exception):
+    """An input path the run cannot use at all: the run stops with this message."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One file to ingest and where it came from; doc ids are built from `relative`."""
+
+    path: str
+    root: str
+    relative: str
+    size: int
+    kind: str
+
+
+def kind_of(name: str) -> str | None:
+    lowered = name.lower()
+    for suffix, kind in KIND_BY_SUFFIX:
+        if lowered.endswith(suffix):
+            return kind
+    return None
+
+
+def check_inputs(inputs: tuple[str, ...] | list[str]) -> None:
+    """Fail fast, naming the path, when an input does not exist or cannot be read."""
+    if not inputs:
+        raise InputError("no input path given")
+    for raw in inputs:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"input path does not exist: {raw}")
+        if not os.access(path, os.R_OK):
+            raise InputError(f"input path is not readable: {raw}")
+
+
+def discover(inputs: tuple[str, ...] | list[str]) -> Iterator[InputFile | Rejection]:
+    """Yield every ingestible file under the inputs, sorted, and a Rejection for what cannot be walked.
+
+    Files of unknown kinds are skipped (they are not documents); see `skipped_files`.
+    """
+    for raw in inputs:
+        root = Path(raw)
+        if root.is_file():
+            kind = kind_of(root.name)
+            if kind is not None:
+                yield InputFile(str(root.resolve()), str(root.parent), root.name, root.stat().st_size, kind)
+            continue
+        yield from _walk(root)
+
+
+def skipped_files(inputs: tuple[str, ...] | list[str]) -> list[str]:
+    """Files under the inputs that no reader handles, reported in the manifest."""
+    skipped: list[str] = []
+    for raw in inputs:
+        root = Path(raw)
+        if root.is_file():
+            if kind_of(root.name) is None:
+                skipped.append(root.name)
+            continue
+        for dirpath, _dirs, names in os.walk(root):
+            for name in names:
+                if kind_of(name) is None:
+                    skipped.append(os.path.relpath(os.path.join(dirpath, name), root))
+    return sorted(skipped)
+
+
+def _walk(root: Path) -> Iterator[InputFile | Rejection]:
+    seen_dirs: set[tuple[int, int]] = set()
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=errors.append):
+        try:
+            stat = os.stat(dirpath)
+        except OSError as exc:
+            errors.append(exc)
+            dirnames[:] = []
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in seen_dirs:
+            relative = os.path.relpath(dirpath, root)
+            yield Rejection(relative, relative, "discover", "symlink_loop",
+                            f"{dirpath}: directory already visited through another link; not followed", b"")
+            dirnames[:] = []
+            continue
+        seen_dirs.add(key)
+        dirnames.sort()
+        for name in sorted(filenames):
+            kind = kind_of(name)
+            if kind is None:
+                continue
+            full = os.path.join(dirpath, name)
+            relative = os.path.relpath(full, root)
+            try:
+                size = os.stat(full).st_size
+            except OSError as exc:
+                yield Rejection(relative, relative, "discover", "unreadable", f"{full}: {exc.strerror}", b"")
+                continue
+            yield InputFile(full, str(root), relative, size, kind)
+    for exc in errors:
+        name = exc.filename or str(root)
+        relative = os.path.relpath(name, root)
+        yield Rejection(relative, relative, "discover", "unreadable", f"{name}: {exc.strerror or exc}", b"")

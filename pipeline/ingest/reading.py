@@ -1,0 +1,78 @@
+"""Open input files as streams that checksum what they read, transparently gunzipping."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass
+
+_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class FileDigest:
+    """What the manifest records of one input file."""
+
+    bytes_read: int = 0
+    sha256: str = ""
+
+
+class ChecksummingReader(io.RawIOBase):
+    """A raw stream that hashes every byte passing through, so checksums cost no second read."""
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._hash.update(data)
+        self.bytes_read += n
+        return n
+
+    def finish(self) -> FileDigest:
+        """Drain what is left so the checksum covers the whole file."""
+        while chunk := self._raw.read(_CHUNK):
+            self._hash.update(chunk)
+            self.bytes_read += len(chunk)
+        return FileDigest(self.bytes_read, self._hash.hexdigest())
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def open_stream(path: str) -> tuple[ChecksummingReader, io.BufferedIOBase]:
+    """The checksumming raw reader and the decompressed stream to read documents from."""
+    raw = ChecksummingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
+    buffered = io.BufferedReader(raw, buffer_size=_CHUNK)
+    if path.lower().endswith(".gz"):
+        return raw, gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+    return raw, buffered
+
+
+def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:
+    """Up to `cap` bytes, and whether the stream held more (never holding more than cap+1 in memory)."""
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        return data[:cap], True
+    return data, False
+
+
+def drain(stream: io.BufferedIOBase) -> int:
+    """Read a stream to its end without keeping it; returns the byte count."""
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+    return total
+
+
+COMPRESSION_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)

@@ -1,0 +1,441 @@
+"""The run of one ingest date, as stages over shards: what the CLI chains and the DAG's tasks call.
+
+plan_shards ─► ingest_shard (each) ─► learn_site_chrome ─► clean_shard ─► detect_language_shard (each)
+─► publish_date. Every stage reads and writes files under the run's work directory, by path, so the DAG
+passes only paths and counts between tasks, and a retried stage simply overwrites its own outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import glob
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.clean import site_chrome
+from pipeline.clean.extract import extract_article
+from pipeline.clean.normalize import split_blocks
+from pipeline.config import RunConfig
+from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
+from pipeline.ingest.readers import read_documents
+from pipeline.ingest.reading import FileDigest
+from pipeline.langid import detect_language
+from pipeline.schema import (
+    ARTICLE_FILE_SCHEMA,
+    ARTICLE_SCHEMA,
+    PAGE_SCHEMA,
+    PIPELINE_VERSION,
+    QUARANTINE_SCHEMA,
+    Article,
+    Rejection,
+    article_from_row,
+    article_row,
+    page_from_row,
+    page_row,
+    rejection_row,
+)
+from pipeline.sink import publish
+from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows
+
+ROWS_PER_OUTPUT_FILE = 500_000
+
+
+def partition_name(ingest_date: dt.date) -> str:
+    return f"ingest_date={ingest_date.isoformat()}"
+
+
+def work_dir(config: RunConfig, run_id: str) -> str:
+    """Where a run stages its files: under '_work', which dataset readers skip (leading underscore)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    return os.path.join(config.output, "_work", partition_name(config.ingest_date), safe)
+
+
+def _shard_path(work: str, index: int, what: str) -> str:
+    return os.path.join(work, f"shard-{index:05d}.{what}")
+
+
+def _write_json(path: str, data: Any) -> None:
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, ensure_ascii=False, default=str)
+    os.replace(temporary, path)
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+# ---------------------------------------------------------------- plan
+
+
+def plan_shards(config: RunConfig, run_id: str) -> list[int]:
+    """Discover the input files and group them into shards of bounded size; returns the shard indices."""
+    check_inputs(config.inputs)
+    work = work_dir(config, run_id)
+    publish.remove_tree(work)
+    os.makedirs(work, exist_ok=True)
+    files: list[InputFile] = []
+    rejections: list[Rejection] = []
+    for item in discover(config.inputs):
+        (rejections if isinstance(item, Rejection) else files).append(item)
+    with StagedParquetWriter(os.path.join(work, "discover.quarantine.parquet"), QUARANTINE_SCHEMA) as writer:
+        for rejection in rejections:
+            writer.write(rejection_row(rejection))
+    _write_json(os.path.join(work, "discover.json"), {
+        "skipped_files": skipped_files(config.inputs),
+        "rejections": [{"doc_id": r.doc_id, "reason": r.reason} for r in rejections],
+    })
+    shards = group_into_shards(files, config)
+    for index, shard in enumerate(shards):
+        _write_json(_shard_path(work, index, "plan.json"), {"index": index, "files": [asdict(f) for f in shard]})
+    return list(range(len(shards)))
+
+
+def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[InputFile]]:
+    """Contiguous groups of files, each under the byte and file caps; never more than `max_shards`.
+
+    Few big shards keep Airflow's per-task overhead small; the cap keeps mapping under max_map_length.
+    """
+    total = sum(f.size for f in files)
+    target = max(config.target_shard_bytes, -(-total // max(config.max_shards, 1)))
+    max_files = max(config.max_docs_per_shard, -(-len(files) // max(config.max_shards, 1)))
+    shards: list[list[InputFile]] = []
+    current: list[InputFile] = []
+    current_bytes = 0
+    for input_file in files:
+        if current and (current_bytes + input_file.size > target or len(current) >= max_files):
+            shards.append(current)
+            current, current_bytes = [], 0
+        current.append(input_file)
+        current_bytes += input_file.size
+    if current:
+        shards.append(current)
+    return shards
+
+
+# ---------------------------------------------------------------- per shard
+
+
+def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
+    """Read the shard's files into staged pages, quarantine what is unreadable, count blocks per site."""
+    work = work_dir(config, run_id)
+    plan = _read_json(_shard_path(work, index, "plan.json"))
+    counter = site_chrome.BlockCounter()
+    file_stats = []
+    pages = quarantined = 0
+    with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
+            StagedParquetWriter(_shard_path(work, index, "ingest.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
+        for fields in plan["files"]:
+            input_file = InputFile(**fields)
+            digest = FileDigest()
+            seen = 0
+            for document in read_documents(input_file, config.max_page_bytes, digest):
+                seen += 1
+                if isinstance(document, Rejection):
+                    rejects.write(rejection_row(document))
+                    quarantined += 1
+                else:
+                    page_writer.write(page_row(document))
+                    counter.add_page(document.source, split_blocks(document.text))
+                    pages += 1
+            file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
+                               "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
+                               "documents_seen": seen})
+    site_chrome_counts = counter.to_table()
+    with StagedParquetWriter(_shard_path(work, index, "counts.parquet"), site_chrome.COUNTS_SCHEMA) as writer:
+        writer.write_table(site_chrome_counts)
+    _write_json(_shard_path(work, index, "files.json"), file_stats)
+    return {"shard": index, "pages": pages, "quarantined": quarantined}
+
+
+def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
+    """Merge the shards' block counts into the persistent state and derive this run's chrome model."""
+    work = work_dir(config, run_id)
+    tables = [pq.read_table(path) for path in sorted(glob.glob(os.path.join(work, "shard-*.counts.parquet")))]
+    merged = site_chrome.merge_counts(tables)
+    site_chrome.write_date_counts(config.output, config.ingest_date, merged)
+    window = site_chrome.load_window_counts(config.output, config.ingest_date, config.site_chrome_window_days)
+    model = site_chrome.build_model(window, config.site_chrome_min_pages, config.site_chrome_min_share)
+    site_chrome.save_model(model, os.path.join(work, "site_chrome.parquet"))
+    return {"chrome_blocks": len(model.chrome)}
+
+
+def _load_site_model(work: str) -> site_chrome.SiteChromeModel:
+    path = os.path.join(work, "site_chrome.parquet")
+    return site_chrome.load_model(path) if os.path.exists(path) else site_chrome.SiteChromeModel.empty()
+
+
+def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
+    """Staged pages to staged articles (language not yet known); pages without an article go to quarantine."""
+    work = work_dir(config, run_id)
+    return _clean(config, work, index, detect=False, output_name="articles.parquet")
+
+
+def detect_language_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
+    """Tag every staged article of the shard with its language."""
+    work = work_dir(config, run_id)
+    languages: Counter = Counter()
+    with StagedParquetWriter(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer:
+        for row in iter_rows(_shard_path(work, index, "articles.parquet")):
+            article = article_from_row(row)
+            tag_language(article)
+            languages[article.language] += 1
+            writer.write(article_row(article))
+    return {"shard": index, "articles": sum(languages.values()), "languages": len(languages)}
+
+
+def clean_and_detect_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
+    """The CLI's fused form of clean_shard + detect_language_shard: same functions, no staging between."""
+    work = work_dir(config, run_id)
+    return _clean(config, work, index, detect=True, output_name="languages.parquet")
+
+
+def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_name: str) -> dict[str, int]:
+    model = _load_site_model(work)
+    articles = quarantined = 0
+    with StagedParquetWriter(_shard_path(work, index, output_name), ARTICLE_SCHEMA) as writer, \
+            StagedParquetWriter(_shard_path(work, index, "clean.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
+        for row in iter_rows(_shard_path(work, index, "pages.parquet")):
+            page = page_from_row(row)
+            try:
+                result = extract_article(page, model, config.min_body_words)
+            except Exception as exc:  # a cleaning bug must cost one page, not the run
+                result = Rejection(page.doc_id, page.source_file, "clean", "clean_error",
+                                   f"{page.source_file}: {type(exc).__name__}: {exc}", page.text.encode("utf-8"))
+            if isinstance(result, Rejection):
+                rejects.write(rejection_row(result))
+                quarantined += 1
+                continue
+            if detect:
+                tag_language(result)
+            writer.write(article_row(result))
+            articles += 1
+    return {"shard": index, "articles": articles, "quarantined": quarantined}
+
+
+def tag_language(article: Article) -> None:
+    """Language of the cleaned title and body only: chrome would pull it toward the site's UI language."""
+    text = f"{article.title}\n\n{article.body}" if article.title else article.body
+    guess = detect_language(text)
+    article.language, article.language_score = guess.language, round(guess.score, 6)
+
+
+# ---------------------------------------------------------------- publish
+
+
+def publish_date(config: RunConfig, run_id: str) -> dict[str, Any]:
+    """Dedup across shards, write the date's final partitions and manifest, and swap them in atomically."""
+    with publish.date_lock(config.output, partition_name(config.ingest_date)):
+        return publish_date_locked(config, run_id)
+
+
+def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None = None) -> dict[str, Any]:
+    """publish_date for a caller that already holds the date's lock."""
+    work = work_dir(config, run_id)
+    staging = os.path.join(work, "publish")
+    publish.remove_tree(staging)
+    shard_files = sorted(glob.glob(os.path.join(work, "shard-*.languages.parquet")))
+    dropped, duplicates, duplicate_ids = _find_duplicates(shard_files)
+
+    written_by_language: Counter = Counter()
+    written_by_file: Counter = Counter()
+    articles_dir = os.path.join(staging, "articles")
+    writers: dict[str, StagedParquetWriter] = {}
+    file_counts: Counter = Counter()
+    outputs: list[dict[str, Any]] = []
+    try:
+        for file_index, path in enumerate(shard_files):
+            offset = 0
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH):
+                table = pa.Table.from_batches([batch])
+                rows = range(offset, offset + table.num_rows)
+                offset += table.num_rows
+                if dropped:
+                    table = table.filter(pa.array([(file_index, row) not in dropped for row in rows]))
+                for language in pc.unique(table["language"]).to_pylist():
+                    part = table.filter(pc.equal(table["language"], language))
+                    writer = writers.get(language)
+                    if writer is None or writer.rows_written >= ROWS_PER_OUTPUT_FILE:
+                        if writer is not None:
+                            outputs.append(_committed(writer, staging))
+                        name = f"part-{file_counts[language]:05d}.parquet"
+                        file_counts[language] += 1
+                        writer = writers[language] = StagedParquetWriter(
+                            os.path.join(articles_dir, f"language={language}", name), ARTICLE_FILE_SCHEMA)
+                    writer.write_table(part)
+                    written_by_language[language] += part.num_rows
+                    written_by_file.update(part["source_file"].to_pylist())
+        for writer in writers.values():
+            outputs.append(_committed(writer, staging))
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    os.makedirs(articles_dir, exist_ok=True)
+
+    quarantine_files = [os.path.join(work, "discover.quarantine.parquet")]
+    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.ingest.quarantine.parquet")))
+    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.clean.quarantine.parquet")))
+    quarantined_by_reason: Counter = Counter()
+    quarantined_by_file: Counter = Counter()
+    quarantine_path = os.path.join(staging, "quarantine", "part-00000.parquet")
+    with StagedParquetWriter(quarantine_path, QUARANTINE_SCHEMA) as writer:
+        for batch in iter_batches(quarantine_files):
+            table = pa.Table.from_batches([batch])
+            writer.write_table(table)
+            quarantined_by_reason.update(table["reason"].to_pylist())
+            quarantined_by_file.update(table["source_file"].to_pylist())
+        for doc_id, (source_file, body) in duplicate_ids.items():
+            writer.write(rejection_row(Rejection(doc_id, source_file, "dedup", "duplicate_id",
+                                                 f"{source_file}: doc_id {doc_id!r} already used by another document "
+                                                 "with different text", body.encode("utf-8"))))
+            quarantined_by_reason["duplicate_id"] += 1
+            quarantined_by_file[source_file] += 1
+    outputs.append({"path": os.path.relpath(quarantine_path, staging), "rows": writer.rows_written})
+
+    duplicates_by_file = Counter(source_file for source_file, _ in duplicates.values())
+    manifest = _manifest(config, run_id, work, started_at, written_by_language, written_by_file,
+                         quarantined_by_reason, quarantined_by_file, duplicates, duplicates_by_file, outputs)
+    manifest_staged = os.path.join(work, "manifest.json")
+    _write_json(manifest_staged, manifest)
+
+    partition = partition_name(config.ingest_date)
+    retired = os.path.join(work, "retired")
+    os.makedirs(retired, exist_ok=True)
+    publish.swap_directory(articles_dir, os.path.join(config.output, "articles", partition),
+                           os.path.join(retired, "articles"))
+    publish.swap_directory(os.path.join(staging, "quarantine"), os.path.join(config.output, "quarantine", partition),
+                           os.path.join(retired, "quarantine"))
+    publish.replace_file(manifest_staged, os.path.join(config.output, "manifests", f"{partition}.json"))
+    publish.remove_tree(work)
+    _remove_if_empty(os.path.dirname(work))
+    _remove_if_empty(os.path.dirname(os.path.dirname(work)))
+    return manifest
+
+
+def _committed(writer: StagedParquetWriter, staging: str) -> dict[str, Any]:
+    writer.commit()
+    return {"path": os.path.relpath(writer.path, staging), "rows": writer.rows_written}
+
+
+def _find_duplicates(shard_files: list[str]) -> tuple[set[tuple[int, int]], dict[str, tuple[str, str]],
+                                                    dict[str, tuple[str, str]]]:
+    """Rows not to publish: exact duplicates (same body hash; the first in input order is kept) and
+    documents reusing another's doc_id with different text.
+
+    Returns the dropped (file index, row) positions, {duplicate doc_id: (source_file, kept doc_id)} and
+    {reused doc_id: (source_file, body)}.
+    """
+    first_by_hash: dict[str, str] = {}
+    seen_ids: set[str] = set()
+    dropped: set[tuple[int, int]] = set()
+    duplicates: dict[str, tuple[str, str]] = {}
+    reused: dict[str, tuple[str, str]] = {}
+    for file_index, path in enumerate(shard_files):
+        row = 0
+        for batch in iter_batches([path], columns=["doc_id", "content_hash", "source_file", "body"]):
+            for doc_id, digest, source_file, body in zip(*(batch.column(i).to_pylist() for i in range(4)),
+                                                         strict=True):
+                position = (file_index, row)
+                row += 1
+                kept = first_by_hash.get(digest)
+                if kept is not None:
+                    dropped.add(position)
+                    duplicates[f"{doc_id}" if doc_id not in duplicates else f"{doc_id}#{row}"] = (source_file, kept)
+                elif doc_id in seen_ids:
+                    dropped.add(position)
+                    reused[doc_id if doc_id not in reused else f"{doc_id}#{row}"] = (source_file, body)
+                else:
+                    first_by_hash[digest] = doc_id
+                seen_ids.add(doc_id)
+    return dropped, duplicates, reused
+
+
+def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,
+              written_by_file: Counter, quarantined_by_reason: Counter, quarantined_by_file: Counter,
+              duplicates: dict[str, tuple[str, str]], duplicates_by_file: Counter,
+              outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    discovered = _read_json(os.path.join(work, "discover.json"))
+    inputs = []
+    for path in sorted(glob.glob(os.path.join(work, "shard-*.files.json"))):
+        inputs.extend(_read_json(path))
+    for rejection in discovered["rejections"]:
+        inputs.append({"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "",
+                       "documents_seen": 1})
+    for entry in inputs:
+        name = entry["path"]
+        entry["written"] = written_by_file.get(name, 0)
+        entry["quarantined"] = quarantined_by_file.get(name, 0)
+        entry["duplicates"] = duplicates_by_file.get(name, 0)
+        entry["balanced"] = entry["documents_seen"] == entry["written"] + entry["quarantined"] + entry["duplicates"]
+    seen = sum(entry["documents_seen"] for entry in inputs)
+    written = sum(written_by_language.values())
+    quarantined = sum(quarantined_by_reason.values())
+    return {
+        "ingest_date": config.ingest_date.isoformat(),
+        "run_id": run_id,
+        "pipeline_version": PIPELINE_VERSION,
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "config": config.to_dict(),
+        "counts": {"documents_seen": seen, "written": written, "quarantined": quarantined,
+                   "duplicates": len(duplicates), "balanced": seen == written + quarantined + len(duplicates)},
+        "written_by_language": dict(sorted(written_by_language.items())),
+        "quarantined_by_reason": dict(sorted(quarantined_by_reason.items())),
+        "duplicates": [{"doc_id": doc_id, "duplicate_of": kept} for doc_id, (_, kept) in sorted(duplicates.items())],
+        "inputs": inputs,
+        "skipped_files": discovered["skipped_files"],
+        "outputs": outputs,
+    }
+
+
+def _remove_if_empty(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+# ---------------------------------------------------------------- the whole run
+
+
+def run_pipeline(config: RunConfig, run_id: str | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+    """Every stage for one date in this process (or `config.workers` processes): what the CLI runs."""
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    run_id = run_id or f"cli-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+    check_inputs(config.inputs)
+    os.makedirs(config.output, exist_ok=True)
+    with publish.date_lock(config.output, partition_name(config.ingest_date)):
+        shards = plan_shards(config, run_id)
+        _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)
+        learn_site_chrome(config, run_id)
+        _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
+        return publish_date_locked(config, run_id, started_at)
+
+
+def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,
+               shards: list[int], name: str, progress: Callable[[str, int, int], None] | None) -> None:
+    if config.workers <= 1 or len(shards) <= 1:
+        for done, index in enumerate(shards, start=1):
+            stage(config, run_id, index)
+            if progress:
+                progress(name, done, len(shards))
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=config.workers) as pool:
+        futures = [pool.submit(stage, config, run_id, index) for index in shards]
+        for done, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            if progress:
+                progress(name, done, len(shards))

@@ -1,0 +1,1 @@
+"""Writing: staged Parquet, the quarantine, the manifest, and the atomic publish of a date."""

@@ -1,0 +1,86 @@
+"""Parquet files written in row batches and made visible only once complete."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.schema import DICTIONARY_COLUMNS
+
+ROWS_PER_BATCH = 2_000
+ROWS_PER_GROUP = 16_000
+
+
+class StagedParquetWriter:
+    """Appends rows in batches to a hidden temporary file, renamed into place on `commit`.
+
+    A crash leaves only the temporary file, which no reader (and no later stage) opens.
+    """
+
+    def __init__(self, path: str, schema: pa.Schema, rows_per_batch: int = ROWS_PER_BATCH) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows_written = 0
+        self._rows: list[dict] = []
+        self._rows_per_batch = rows_per_batch
+        directory, name = os.path.split(path)
+        self._temporary = os.path.join(directory, f".{name}.{os.getpid()}.tmp")
+        os.makedirs(directory or ".", exist_ok=True)
+        dictionary = [name for name in DICTIONARY_COLUMNS if name in schema.names]
+        self._writer = pq.ParquetWriter(self._temporary, schema, compression="zstd", use_dictionary=dictionary,
+                                        write_statistics=True)
+
+    def write(self, row: dict) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self._rows_per_batch:
+            self._flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        self._flush()
+        if table.num_rows:
+            self._writer.write_table(table.select(self.schema.names).cast(self.schema), row_group_size=ROWS_PER_GROUP)
+            self.rows_written += table.num_rows
+
+    def _flush(self) -> None:
+        if self._rows:
+            table = pa.Table.from_pylist(self._rows, schema=self.schema)
+            self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
+            self.rows_written += len(self._rows)
+            self._rows = []
+
+    def commit(self) -> str:
+        self._flush()
+        self._writer.close()
+        with open(self._temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(self._temporary, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self._writer.close()
+        if os.path.exists(self._temporary):
+            os.remove(self._temporary)
+
+    def __enter__(self) -> StagedParquetWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def iter_rows(path: str, columns: list[str] | None = None) -> Iterator[dict]:
+    """Rows of a staged file, one batch in memory at a time."""
+    parquet = pq.ParquetFile(path)
+    for batch in parquet.iter_batches(batch_size=ROWS_PER_BATCH, columns=columns):
+        yield from batch.to_pylist()
+
+
+def iter_batches(paths: Iterable[str], columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    for path in paths:
+        yield from pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH, columns=columns)

@@ -1,0 +1,1 @@
+"""Cleaning: normalize, split into blocks, drop chrome, recover structure."""

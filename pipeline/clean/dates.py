@@ -20,6 +20,7 @@ Conventions (deterministic, never relative to "now"):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -109,14 +110,14 @@ _Y = r"(?P<y>(?:19|20|21)\d{2})"
 """No digit guard after a spelled-out date's year: dumps glue blocks ("7. Januar 20220 comments")."""
 _NUMERIC = re.compile(
     r"(?<![\d.,/])(?P<a>\d{1,2})\s?(?P<sep>[./-]|\s\|\s)\s?(?P<b>\d{1,2})\s?(?P=sep)\s?"
-    r"(?P<y>(?:19|20|21)\d{2}|\d{2})(?![\d]|\.\d|/\d)"
+    r"(?P<y>(?:19|20|21)\d{2}|\d{2})(?!\.\d|/\d|\d(?!\d?:\d\d))"  # time may be glued on
 )
 _YMD = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20|21)\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
     r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s?(?P<tz>Z|[+-]\d{2}:?\d{2})?(?!\d))?"
 )
 _TIME_TAIL = (
-    r"^\s?[,|·/–-]?\s?(?:(?:um|at|à|a las|às|alle|klo|kl\.?|o|в|@|-)\s)?"
+    r"\s?[,|·/–-]?\s?(?:(?:um|at|à|a las|às|alle|klo|kl\.?|o|в|@|-)\s)?"
     r"(?P<H>\d{1,2})(?:(?P<c>[:h])|\.(?=\d{2}(?!\.\d)))(?P<M>\d{2})(?::(?P<S>\d{2}))?"
     r"(?:\s?(?P<ampm>[ap]\.?\s?m\.?)(?![^\W\d_]))?(?:\s?(?:Uhr|h|Uhr MEZ)(?![^\W\d_]))?"
 )
@@ -393,27 +394,28 @@ class _Candidate:
 
 
 def _score(blocks: Sequence[str], i: int, start: int, written: str, when: datetime,
-           url_day: datetime | None, dated: dict[int, datetime]) -> float:
+           url_day: datetime | None, dated: dict[int, datetime], repeats: Counter[str]) -> float:
     """Higher is likelier the publication date; weights are deliberately few and coarse."""
     block = blocks[i]
     before = block[max(0, start - 40):start]
     s = 0.0
+    if len(block) >= 40 and repeats[block] > 1:
+        s -= 1.5  # a sentence repeated verbatim is template text (price boxes, widgets)
     if _PUBLISHED.search(before):
         s += 3.0
     elif _UPDATED.search(before):
         s += 1.5
-    if _BYLINE.search(before) or (i > 0 and _BYLINE.match(blocks[i - 1])) or (
-            i + 1 < len(blocks) and _BYLINE.match(blocks[i + 1])):
-        s += 1.5
-    if ":" in written or "Uhr" in written:
-        s += 0.5
+    near = (blocks[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(blocks))
+    if _BYLINE.search(before) or any(len(b) < 60 and _BYLINE.match(b) for b in near):
+        s += 1.5  # "By Jane Doe" in or next to the block (a headline may sit in between)
     s += 0.5 * len(written) / max(len(block), 1)  # a block that is just the date is a dateline
     # other dates close by: a teaser list, an archive or comments (repeats of the same day are not)
     day = when.date()
     s -= 0.6 * sum(1 for j in range(i - 4, i + 5) if j != i and j in dated and dated[j].date() != day)
     s -= 1.5 * i / max(len(blocks), 1)  # the dateline sits with the headline, above the body
-    if url_day is not None:
-        s += 6.0 if abs((when - url_day).total_seconds()) <= 86400 * 1.5 else -2.0
+    if url_day is not None:  # exact day, or one off when the time zone moved it
+        gap = abs((when.date() - url_day.date()).days)
+        s += 6.0 if gap == 0 else 3.0 if gap == 1 else -2.0
     return s
 
 
@@ -424,8 +426,9 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
     Candidates are short blocks whose first date parses; footers are skipped. The
     score rewards "Published"-like prefixes, bylines, times and date-only blocks,
     and punishes dates packed among other dated blocks (related lists, archives,
-    comments); ties go to the earliest block. A date in the URL outweighs the rest,
-    and stands in (block index -1) when no block parses.
+    comments) and late positions; ties go to the earliest block. A date in the URL
+    (/2022/01/10/) outweighs the rest; when no block agrees with it, the URL date
+    itself is returned with index -1 and its ISO date as `as_written`.
     """
     try:
         langs = _langs(languages)
@@ -442,14 +445,18 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
             if got is not None:
                 found.append((i, got[0], got[1], got[2]))
         dated = {i: when for i, when, *_ in found}
+        repeats = Counter(texts)
         best: _Candidate | None = None
         for i, when, written, start in found:
-            cand = _Candidate(i, when, written, _score(texts, i, start, written, when, url_day, dated))
+            score = _score(texts, i, start, written, when, url_day, dated, repeats)
+            cand = _Candidate(i, when, written, score)
             if best is None or cand.score > best.score:
                 best = cand
-        if best is not None and (url_day is None or best.score >= 4.0 or not found):
+        agrees = best is not None and (
+            url_day is None or abs((best.when.date() - url_day.date()).days) <= 1)
+        if best is not None and agrees:
             return Dateline(best.index, best.when, _original(blocks[best.index], best.as_written))
-        if url_day is not None:
+        if url_day is not None:  # the URL beats dates that contradict it
             return Dateline(-1, url_day, url_day.date().isoformat())
         return None
     except Exception:

@@ -112,15 +112,13 @@ _NUMERIC = re.compile(
     r"(?<![\d.,/])(?P<a>\d{1,2})\s?(?P<sep>[./-]|\s\|\s)\s?(?P<b>\d{1,2})\s?(?P=sep)\s?"
     r"(?P<y>(?:19|20|21)\d{2}|\d{2})(?!\.\d|/\d|\d(?!\d?:\d\d))"  # time may be glued on
 )
-_YMD = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20|21)\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
-    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s?(?P<tz>Z|[+-]\d{2}:?\d{2})?(?!\d))?"
-)
+_YMD = re.compile(r"(?<![\d.])(?P<y>(?:19|20|21)\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 _TIME_TAIL = (
-    r"\s?[,|·/–-]?\s?(?:(?:um|at|à|a las|às|alle|klo|kl\.?|o|в|@|-)\s)?"
-    r"(?P<H>\d{1,2})(?:(?P<c>[:h])|\.(?=\d{2}(?!\.\d)))(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"(?:\s?(?P<ampm>[ap]\.?\s?m\.?)(?![^\W\d_]))?(?:\s?(?:Uhr|h|Uhr MEZ)(?![^\W\d_]))?"
+    r"(?:T|\s?[,|·/–-]?\s?(?:(?P<kw>um|at|à|a las|a la|às|alle|ore|om|klo|kl\.?|o godz\.|godz\.|o|в|@)\s?)?)"
+    r"(?P<H>\d{1,2})(?:(?:(?P<c>[:h])|\.(?=\d{2}(?!\.\d)))(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
+    r"(?:\s?(?P<ampm>[ap]\.?\s?m\.?)(?![^\W\d_]))?(?:\s?(?P<uhr>Uhr|h)(?![^\W\d_]))?"
 )
+"""A time right after a date: 00:19, 9.46 Uhr (with a keyword), 10h30, 5pm, T00:19:00.000."""
 
 
 @lru_cache(maxsize=64)
@@ -136,7 +134,8 @@ def _text_shapes(langs: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[st
 
 @lru_cache(maxsize=1)
 def _time_tail_re() -> re.Pattern[str]:
-    return re.compile(_TIME_TAIL + rf"(?:\s?\(?(?P<tz>{_tz_re()})\)?(?![^\W\d_]))?", re.I)
+    # zone names are case-sensitive: German "ist" is not Israel time
+    return re.compile(_TIME_TAIL + rf"(?:\s?\(?(?P<tz>(?-i:{_tz_re()}))\)?(?![^\W\d_]))?", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,21 +200,17 @@ def _build(text: str, h: _Hit, mdy: bool) -> tuple[datetime, str] | None:
     if md is None or not MIN_YEAR <= h.year <= MAX_YEAR:
         return None
     start, end = h.start, h.end
-    hh = mm = ss = 0
-    offset = 0
-    iso = _YMD.match(text, h.start)
-    if iso is not None and iso.end() == h.end and iso["H"] is not None:
-        hh, mm, ss = int(iso["H"]), int(iso["M"]), int(iso["S"] or 0)
-        offset = _offset(iso["tz"])
-    else:
-        t = _time_tail_re().match(text, h.end)
-        if t is not None and (t["c"] or t["ampm"] or "klo" in t[0].lower() or "uhr" in t[0].lower()):
-            hh, mm, ss = int(t["H"]), int(t["M"]), int(t["S"] or 0)
-            if t["ampm"]:
-                pm = t["ampm"].lower().startswith("p")
-                hh = (hh % 12) + (12 if pm else 0)
+    hh = mm = ss = offset = 0
+    t = _time_tail_re().match(text, h.end)
+    if t is not None and _is_time(t):
+        hh, mm, ss = int(t["H"]), int(t["M"] or 0), int(t["S"] or 0)
+        if t["ampm"]:
+            hh = hh % 12 + (12 if t["ampm"].lower().startswith("p") else 0)
+        if hh < 24 and mm < 60 and ss < 60:
             offset = _offset(t["tz"])
             end = t.end()
+        else:
+            hh = mm = ss = 0
     try:
         local = datetime(h.year, md[0], md[1], hh, mm, ss, tzinfo=timezone(timedelta(seconds=offset)))
     except ValueError:
@@ -231,6 +226,13 @@ def _build(text: str, h: _Hit, mdy: bool) -> tuple[datetime, str] | None:
 
 
 _LANGS_FOR_WEEKDAY = _DEFAULT_LANGS
+
+
+def _is_time(t: re.Match[str]) -> bool:
+    """Digits after a date are a time only with a clear marker (':' 'h' am/pm Uhr or a keyword)."""
+    if t["ampm"] or (t["uhr"] and (t["M"] or t["kw"])):
+        return True
+    return bool(t["M"]) and bool(t["c"] or t["kw"] or t[0].startswith("T"))
 
 
 def _offset(tz: str | None) -> int:
@@ -282,7 +284,7 @@ def _prefer_mdy(texts: Iterable[str], languages: Sequence[str] | None, url: str 
                 vote += (h.b > 12 >= h.a) - (h.a > 12 >= h.b)
             elif h.mdy_style:
                 vote += 1
-            elif h.day is not None and not h.mdy_style and not _YMD.match(text, h.start):
+            elif not _YMD.match(text, h.start):
                 vote -= 1
     return vote > 0
 

@@ -65,10 +65,11 @@ def _locale_info(lang: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=64)
-def _names(langs: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
-    """Month-name -> number map plus month and weekday regexes for these languages.
+def _names(langs: tuple[str, ...]) -> tuple[dict[str, int], frozenset[str]]:
+    """Month-name -> number map and the set of weekday names for these languages.
 
     Earlier languages win name clashes, so the page language decides e.g. "mar".
+    Dictionary look-ups of captured words beat one regex alternation of ~300 names.
     """
     months: dict[str, int] = {}
     weekdays: set[str] = set()
@@ -79,10 +80,7 @@ def _names(langs: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[str], re.
                 months.setdefault(name.casefold().rstrip("."), number)
         for key in _WEEKDAY_KEYS:
             weekdays.update(w.casefold().rstrip(".") for w in info.get(key, ()) if len(w) > 1)
-    alt = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
-    wd = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
-    return months, re.compile(rf"(?:{alt})(?![^\W\d_])\.?", re.I), re.compile(
-        rf"(?<![^\W\d_])(?:{wd})(?![^\W\d_])\.?,?\s*", re.I)
+    return months, frozenset(weekdays)
 
 
 @lru_cache(maxsize=1)
@@ -121,15 +119,12 @@ _TIME_TAIL = (
 """A time right after a date: 00:19, 9.46 Uhr (with a keyword), 10h30, 5pm, T00:19:00.000."""
 
 
-@lru_cache(maxsize=64)
-def _text_shapes(langs: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    _, month_re, _ = _names(langs)
-    mon = rf"(?P<mon>{month_re.pattern})"
-    dmy = re.compile(
-        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|º|st|nd|rd|th)?\s?(?:de\s|of\s)?{mon},?\s?(?:de\s)?{_Y}",
-        re.I)
-    mdy = re.compile(rf"(?<![^\W\d_]){mon}\s?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d),?\s?{_Y}", re.I)
-    return dmy, mdy
+_WORD = r"(?P<mon>[^\W\d_]{2,})"
+_TEXT_DMY = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|º|st|nd|rd|th)?\s?(?:de\s|of\s)?{_WORD}\.?,?\s?(?:de\s)?{_Y}")
+_TEXT_MDY = re.compile(rf"(?<![^\W\d_]){_WORD}\.?\s?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d),?\s?{_Y}")
+"""Spelled-out dates; the captured word must be a month name of one of the languages."""
+_WEEKDAY_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,}(?:-[^\W\d_]+)?)\.?,?\s?$")
 
 
 @lru_cache(maxsize=1)
@@ -157,8 +152,7 @@ def _year(raw: str) -> int:
 
 def _hits(text: str, langs: tuple[str, ...]) -> list[_Hit]:
     """All date-shaped spans in text, left to right, non-overlapping."""
-    months, _, _ = _names(langs)
-    dmy, mdy = _text_shapes(langs)
+    months, _ = _names(langs)
     found: list[_Hit] = []
     for m in _YMD.finditer(text):
         found.append(_Hit(m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"])))
@@ -166,11 +160,11 @@ def _hits(text: str, langs: tuple[str, ...]) -> list[_Hit]:
         if len(m["y"]) == 2 and (m["sep"] not in "./" or len(m["b"]) != 2):
             continue  # "2.6.29" is a version number, "19.10.19" a date
         found.append(_Hit(m.start(), m.end(), _year(m["y"]), None, None, int(m["a"]), int(m["b"])))
-    for m in dmy.finditer(text):
+    for m in _TEXT_DMY.finditer(text):
         mon = months.get(m["mon"].casefold().rstrip("."))
         if mon:
             found.append(_Hit(m.start(), m.end(), int(m["y"]), mon, int(m["d"])))
-    for m in mdy.finditer(text):
+    for m in _TEXT_MDY.finditer(text):
         mon = months.get(m["mon"].casefold().rstrip("."))
         if mon:
             found.append(_Hit(m.start(), m.end(), int(m["y"]), mon, int(m["d"]), mdy_style=True))
@@ -216,16 +210,10 @@ def _build(text: str, h: _Hit, mdy: bool) -> tuple[datetime, str] | None:
     except ValueError:
         return None
     # a weekday right before the date belongs to it ("Monday 10 January 2022")
-    _, _, wd_re = _names(_LANGS_FOR_WEEKDAY)
-    head = text[max(0, start - 30):start]
-    for w in wd_re.finditer(head):
-        if w.end() == len(head):
-            start -= len(head) - w.start()
-            break
+    w = _WEEKDAY_BEFORE.search(text, max(0, start - 30), start)
+    if w is not None and w[1].casefold() in _names(_DEFAULT_LANGS)[1]:
+        start = w.start()
     return local.astimezone(timezone.utc), text[start:end].strip(" ,|·")
-
-
-_LANGS_FOR_WEEKDAY = _DEFAULT_LANGS
 
 
 def _is_time(t: re.Match[str]) -> bool:
@@ -358,12 +346,20 @@ def parse_published_at(text: str, languages: Sequence[str] | None = None) -> dat
 _PUBLISHED = re.compile(
     r"(?<![^\W\d_])(?:published|posted|publi[ée]e?|publicad[oa]|pubblicato|publiziert|veröffentlicht|"
     r"erschienen|erstellt|gespeichert|gepostet|gepubliceerd|geplaatst|opublikowano|julkaistu|"
-    r"опубликовано|date|datum|data|fecha|stand|created|originally)(?![^\W\d_])", re.I)
+    r"опубликовано|dodano|date|datum|data|fecha|stand|created|originally)(?![^\W\d_])", re.I)
 _UPDATED = re.compile(
     r"(?<![^\W\d_])(?:updated?|aktualisiert|zuletzt|letzte|mis à jour|actualizado|atualizado|"
     r"aggiornato|bijgewerkt|zaktualizowano|päivitetty|обновлено|modified|geändert|bearbeitet)(?![^\W\d_])",
     re.I)
-_BYLINE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|przez|autor|author|av|af)(?![^\W\d_])", re.I)
+_BYLINE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|przez|autor|author|av|af):?\s+(?P<n>[^\W\d_])", re.I)
+_EMBED = re.compile(r"\(@\w+\)|post shared by|@\w+\s+(?:on\s+)?$", re.I)
+"""Embedded tweets/posts carry their own dates: "— Jane (@jane) May 4, 2021"."""
+
+
+def _byline(text: str, anchored: bool) -> bool:
+    """ "By Jane"/"von Anna": a byline word followed by a capitalised name (not "Di, 18. Okt")."""
+    m = _BYLINE.match(text) if anchored else _BYLINE.search(text)
+    return m is not None and m["n"].isupper()
 _FOOTER = re.compile(r"©|\(c\)|copyright|all rights|alle rechte|tous droits|derechos reservados|"
                      r"direitos reservados|diritti riservati", re.I)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?!\d)")
@@ -403,12 +399,14 @@ def _score(blocks: Sequence[str], i: int, start: int, written: str, when: dateti
     s = 0.0
     if len(block) >= 40 and repeats[block] > 1:
         s -= 1.5  # a sentence repeated verbatim is template text (price boxes, widgets)
+    if _EMBED.search(before):
+        s -= 3.0
     if _PUBLISHED.search(before):
         s += 3.0
     elif _UPDATED.search(before):
         s += 1.5
     near = (blocks[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(blocks))
-    if _BYLINE.search(before) or any(len(b) < 60 and _BYLINE.match(b) for b in near):
+    if _byline(before, False) or any(len(b) < 60 and _byline(b, True) for b in near):
         s += 1.5  # "By Jane Doe" in or next to the block (a headline may sit in between)
     s += 0.5 * len(written) / max(len(block), 1)  # a block that is just the date is a dateline
     # other dates close by: a teaser list, an archive or comments (repeats of the same day are not)

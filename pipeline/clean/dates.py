@@ -399,8 +399,6 @@ def _score(blocks: Sequence[str], i: int, start: int, written: str, when: dateti
     s = 0.0
     if len(block) >= 40 and repeats[block] > 1:
         s -= 1.5  # a sentence repeated verbatim is template text (price boxes, widgets)
-    if _EMBED.search(before):
-        s -= 3.0
     if _PUBLISHED.search(before):
         s += 3.0
     elif _UPDATED.search(before):
@@ -442,7 +440,7 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
             if _FOOTER.search(text):
                 continue
             got = _first(text, langs, mdy)
-            if got is not None:
+            if got is not None and not _EMBED.search(text, max(0, got[2] - 40), got[2]):
                 found.append((i, got[0], got[1], got[2]))
         dated = {i: when for i, when, *_ in found}
         repeats = Counter(texts)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.clean.dates import find_dateline  # noqa: E402
+from pipeline.clean.dates import find_dateline
 
 DEFAULT_DIR = Path("/work/shared/eval/dev/multi")
 

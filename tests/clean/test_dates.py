@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from pipeline.clean.dates import Dateline, find_dateline, parse_published_at
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def test_seed_dateline() -> None:
@@ -133,8 +133,8 @@ def test_header_date_beats_body_related_and_footer_dates() -> None:
         "Brücke gesperrt: Verkehr staut sich",
         "Von Anna Muster",
         "Veröffentlicht am 8. Februar 2022",
-        "Die Brücke war am 3. Januar 2022 bereits einmal gesperrt worden und ist seither "
-        "Thema im Stadtrat, der am 15. März 2022 wieder tagt.",
+        ("Die Brücke war am 3. Januar 2022 bereits einmal gesperrt worden und ist seither "
+         "Thema im Stadtrat, der am 15. März 2022 wieder tagt."),
         "Mehr zum Thema",
         "Kurz notiert 9. Februar 2022",
         "Polizeibericht 10. Februar 2022",
@@ -172,3 +172,23 @@ def test_web_archive_capture_stamp_is_not_a_url_date() -> None:
     url = "https://web.archive.org/web/20140226054445/http://example.com/2013/08/07/story/"
     line = find_dateline(["Menu"], ["de"], url)
     assert line is not None and line.published_at == utc(2013, 8, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Veröffentlicht am 19.10.19 um 14:34 Uhr", utc(2019, 10, 19, 14, 34)),
+        ("12.05.98", utc(1998, 5, 12)),
+        ("Stand: 07.11.2023, 07:30 Uhr", utc(2023, 11, 7, 7, 30)),
+        ("26 | 01 | 2022 Schweiz | Praxis", utc(2022, 1, 26)),
+        ("19.2.202016:20päivitetty", utc(2020, 2, 19, 16, 20)),  # blocks glued by the dump
+    ],
+)
+def test_numeric_variants(text: str, expected: datetime) -> None:
+    assert parse_published_at(text, ["de"]) == expected
+
+
+def test_first_date_in_block_wins_and_embeds_are_ignored() -> None:
+    line = find_dateline(["Last updated 04 Jun 2020, originally created 17 Jun 2019"], ["en"])
+    assert line is not None and line.published_at == utc(2020, 6, 4)
+    assert find_dateline(["— Jane (@jane) May 4, 2021", "Body."], ["en"]) is None

@@ -49,7 +49,8 @@ def _progress_printer() -> Callable[[str, int, int], None] | None:
     return show
 
 
-def _summary(manifest: dict, output: str) -> str:
+def summary_of(manifest: dict, output: str) -> str:
+    """The few lines an operator reads after a run: counts, languages, reasons, where things are."""
     counts = manifest["counts"]
     languages = ", ".join(f"{k} {v}" for k, v in sorted(manifest["written_by_language"].items(),
                                                         key=lambda item: -item[1])[:8]) or "none"
@@ -87,6 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except PermissionError as exc:
             print(f"error: cannot write output: {exc.filename or args.out}: {exc.strerror}", file=sys.stderr)
             return 2
-        print(_summary(manifest, config.output))
+        print(summary_of(manifest, config.output))
         return 0
     return 2

@@ -400,6 +400,11 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
     }
 
 
+def read_manifest(output: str, ingest_date: dt.date) -> dict[str, Any]:
+    """The published manifest of a date."""
+    return _read_json(os.path.join(output, "manifests", f"{partition_name(ingest_date)}.json"))
+
+
 def _remove_if_empty(path: str) -> None:
     with contextlib.suppress(OSError):
         os.rmdir(path)

@@ -32,7 +32,7 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     shapes = [shape_of(block) for block in blocks]
     good = [i for i, shape in enumerate(shapes) if shape is Shape.GOOD and i not in removed]
     dateline = find_dateline([b if i not in removed else "" for i, b in enumerate(blocks)], url=page.url)
-    anchor = dateline.index if dateline and _in_header_zone(dateline.index, blocks, good) else None
+    anchor = dateline.index if dateline and dateline.index >= 0 and _in_header_zone(dateline.index, blocks, good) else None
     header_search_end = anchor + 1 if anchor is not None else _first_body_run(good, shapes, removed, len(blocks))
     header = find_header(blocks, anchor, header_search_end, page.url, set(removed))
 

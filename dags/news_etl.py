@@ -115,7 +115,10 @@ def news_etl() -> None:
         Returns the shard indices (what the shard tasks map over); the run's config, key and paths go
         to XCom under their own keys.
         """
+        from airflow.sdk.exceptions import AirflowFailException
+
         from pipeline.config import RunConfig
+        from pipeline.ingest.files import InputError
         from pipeline.run import partition_name, plan_shards, work_dir
 
         context = get_current_context()
@@ -128,7 +131,11 @@ def news_etl() -> None:
             target_shard_bytes=int(params["target_shard_mb"]) * 1024 * 1024,
         )
         run_id = context["dag_run"].run_id
-        shards = plan_shards(config, run_id)
+        try:
+            shards = plan_shards(config, run_id)
+        except InputError as exc:
+            raise AirflowFailException(f"{exc} (set the input_path param, Variable newsetl_input or "
+                                       "$NEWSETL_INPUT)") from exc
         manifest = os.path.join(config.output, "manifests", f"{partition_name(config.ingest_date)}.json")
         log.info("ingest date %s: %d shards from %s", config.ingest_date, len(shards), config.inputs)
         ti = context["ti"]

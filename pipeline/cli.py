@@ -70,7 +70,7 @@ def summary_of(manifest: dict, output: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
-        from pipeline.run import run_pipeline
+        from pipeline.run import OutputError, run_pipeline
 
         config = RunConfig(
             inputs=tuple(args.inputs),
@@ -82,11 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             manifest = run_pipeline(config, progress=_progress_printer())
-        except (InputError, DateLocked) as exc:
+        except (InputError, OutputError, DateLocked) as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
-        except PermissionError as exc:
-            print(f"error: cannot write output: {exc.filename or args.out}: {exc.strerror}", file=sys.stderr)
             return 2
         print(summary_of(manifest, config.output))
         return 0

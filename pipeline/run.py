@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.clean import site_chrome
-from pipeline.clean.extract import extract_article
+from pipeline.clean.extract import content_hash, extract_article
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
 from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
@@ -132,6 +132,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     work = work_dir(config, run_id)
     plan = _read_json(_shard_path(work, index, "plan.json"))
     counter = site_chrome.BlockCounter()
+    counted_texts: set[str] = set()
     file_stats = []
     pages = quarantined = 0
     with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
@@ -147,8 +148,12 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                     quarantined += 1
                 else:
                     page_writer.write(page_row(document))
-                    counter.add_page(document.source, split_blocks(document.text))
                     pages += 1
+                    # A page repeated verbatim would make its own text look like site chrome: count it once.
+                    text_key = content_hash(f"{document.source}\n{document.text}")
+                    if text_key not in counted_texts:
+                        counted_texts.add(text_key)
+                        counter.add_page(document.source, split_blocks(document.text))
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})
@@ -413,13 +418,27 @@ def _remove_if_empty(path: str) -> None:
 # ---------------------------------------------------------------- the whole run
 
 
+class OutputError(Exception):
+    """The output root cannot be written: the run cannot start."""
+
+
+def check_output(output: str) -> None:
+    """Fail fast, naming the path, when the output root cannot be created or written."""
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write output: {exc.filename or output}: {exc.strerror}") from None
+    if not os.access(output, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write output: {output}: permission denied")
+
+
 def run_pipeline(config: RunConfig, run_id: str | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Every stage for one date in this process (or `config.workers` processes): what the CLI runs."""
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     run_id = run_id or f"cli-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
     check_inputs(config.inputs)
-    os.makedirs(config.output, exist_ok=True)
+    check_output(config.output)
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         shards = plan_shards(config, run_id)
         _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-page-bytes", type=int, default=RunConfig.max_page_bytes,
                      help="pages larger than this are quarantined as too_large")
     run.add_argument("--max-docs-per-shard", type=int, default=RunConfig.max_docs_per_shard)
+    summary = commands.add_parser("summary", help="print the summary of a published date from its manifest")
+    summary.add_argument("output", metavar="OUT", help="output root of earlier runs")
+    summary.add_argument("--date", type=_date, default=None, help="ingest date (default: today, UTC)")
     return parser
 
 
@@ -86,5 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         print(summary_of(manifest, config.output))
+        return 0
+    if args.command == "summary":
+        from pipeline.run import read_manifest
+
+        date = args.date or today_utc()
+        try:
+            manifest = read_manifest(args.output, date)
+        except FileNotFoundError:
+            print(f"error: no published run of {date} under {args.output}", file=sys.stderr)
+            return 2
+        print(summary_of(manifest, args.output))
         return 0
     return 2

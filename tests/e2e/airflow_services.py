@@ -1,0 +1,104 @@
+"""Real Airflow services on loopback for end-to-end tests: api-server, scheduler, dag-processor."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from tests.airflow_env import airflow_environment, migrate
+
+START_TIMEOUT = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AirflowServices:
+    """A running Airflow (LocalExecutor, SQLite) and a REST client for its API v2."""
+
+    def __init__(self, home: Path, port: int, env: dict[str, str]) -> None:
+        self.home = home
+        self.port = port
+        self.env = env
+        self.base = f"http://127.0.0.1:{port}"
+        self.client = httpx.Client(base_url=self.base, timeout=30)
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        airflow = str(Path(sys.executable).with_name("airflow"))
+        commands = {
+            "api-server": [airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port)],
+            "scheduler": [airflow, "scheduler"],
+            "dag-processor": [airflow, "dag-processor"],
+        }
+        for name, command in commands.items():
+            log = open(self.home / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
+            self.processes.append(subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                                   start_new_session=True))
+        self.wait_until(self._healthy, START_TIMEOUT, "Airflow services to become healthy")
+        self.wait_until(lambda: self.client.get("/api/v2/dags/news_etl").status_code == 200, START_TIMEOUT,
+                        "news_etl to be parsed")
+
+    def _healthy(self) -> bool:
+        try:
+            health = self.client.get("/api/v2/monitor/health").json()
+        except (httpx.HTTPError, ValueError):
+            return False
+        return all(health.get(part, {}).get("status") == "healthy" for part in ("metadatabase", "scheduler",
+                                                                                 "dag_processor"))
+
+    def wait_until(self, condition, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"an Airflow service exited ({process.args[1]}); logs in {self.home}")
+            if condition():
+                return
+            time.sleep(2)
+        raise TimeoutError(f"timed out waiting for {what}; logs in {self.home}")
+
+    def stop(self) -> None:
+        self.client.close()
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@contextlib.contextmanager
+def airflow_services(home: Path, **extra_env: str) -> Iterator[AirflowServices]:
+    port = free_port()
+    env = airflow_environment(
+        home,
+        AIRFLOW__API__PORT=str(port),
+        AIRFLOW__API__BASE_URL=f"http://127.0.0.1:{port}",
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
+        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
+        **extra_env,
+    )
+    migrate(env)
+    services = AirflowServices(home, port, env)
+    try:
+        services.start()
+        yield services
+    finally:
+        services.stop()

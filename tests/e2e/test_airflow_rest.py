@@ -1,0 +1,70 @@
+"""news_etl run by real Airflow services, triggered through the REST API like an operator's tooling does."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.airflow_services import AirflowServices, airflow_services
+from tests.support import SAMPLE_DIR, SEED_DIR, assert_accounted, read_articles, read_manifest
+
+pytestmark = pytest.mark.e2e
+RUN_TIMEOUT = 420
+
+
+@pytest.fixture(scope="module")
+def airflow(tmp_path_factory: pytest.TempPathFactory):
+    home = tmp_path_factory.mktemp("airflow-home")
+    scheduled_output = tmp_path_factory.mktemp("scheduled-out")
+    # Unpausing makes the scheduler start the latest daily run: give it real locations via the environment.
+    with airflow_services(home, NEWSETL_INPUT=str(SEED_DIR), NEWSETL_OUTPUT=str(scheduled_output)) as services:
+        services.scheduled_output = scheduled_output
+        response = services.client.patch("/api/v2/dags/news_etl", json={"is_paused": False})
+        assert response.status_code == 200, response.text
+        yield services
+
+
+def wait_for_run(airflow: AirflowServices, run_id: str) -> dict:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        run = airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}").json()
+        if run["state"] in {"success", "failed"}:
+            return run
+        time.sleep(3)
+    raise TimeoutError(f"run {run_id} did not finish in {RUN_TIMEOUT}s; logs in {airflow.home}")
+
+
+def test_manual_run_with_conf_through_the_rest_api(airflow: AirflowServices, tmp_path: Path) -> None:
+    conf = {"input_path": str(SAMPLE_DIR), "output_path": str(tmp_path), "ingest_date": "2022-03-16"}
+    response = airflow.client.post("/api/v2/dags/news_etl/dagRuns", json={"logical_date": None, "conf": conf})
+    assert response.status_code == 200, response.text
+    run = wait_for_run(airflow, response.json()["dag_run_id"])
+    assert run["state"] == "success", f"run failed; task logs under {airflow.home}/logs"
+
+    manifest = read_manifest(tmp_path, "2022-03-16")
+    assert_accounted(manifest)
+    table = read_articles(tmp_path)
+    assert table.num_rows == manifest["counts"]["written"] == 6
+    assert sorted(set(table["language"].to_pylist())) == ["de", "en", "es", "fr"]
+
+    tasks = airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run['dag_run_id']}/taskInstances").json()
+    states = {(ti["task_id"], ti["map_index"]): ti["state"] for ti in tasks["task_instances"]}
+    assert all(state == "success" for state in states.values()), states
+    assert ("ingest", 0) in states and ("shard.detect_language", 0) in states
+
+    events = airflow.client.get("/api/v2/assets/events", params={"source_dag_id": "news_etl"}).json()
+    extras = [event["extra"] for event in events["asset_events"] if event["source_run_id"] == run["dag_run_id"]]
+    assert extras and extras[0]["ingest_date"] == "2022-03-16" and extras[0]["written"] == 6
+
+
+def test_scheduled_run_writes_the_day_of_its_data_interval(airflow: AirflowServices) -> None:
+    runs = airflow.client.get("/api/v2/dags/news_etl/dagRuns", params={"run_type": "scheduled"}).json()["dag_runs"]
+    assert runs, "unpausing news_etl created no scheduled run"
+    run = wait_for_run(airflow, runs[0]["dag_run_id"])
+    assert run["state"] == "success"
+    day = run["data_interval_start"][:10]
+    manifest = read_manifest(airflow.scheduled_output, day)
+    assert_accounted(manifest)
+    assert manifest["counts"]["written"] == 1

@@ -1,0 +1,1 @@
+"""newsetl: news text dumps to clean, language-tagged Parquet."""

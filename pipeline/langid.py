@@ -3,8 +3,8 @@
 langdetect (with ``DetectorFactory.seed = 0``) is the reference: records tagged
 before and after this module must agree.  Its cost is pure-Python loops: one per
 character to extract n-grams and one per language for each of a few hundred
-random n-gram updates.  Here the same steps run as numpy array operations
-(n-gram extraction) and one compiled loop (the random trials), replaying the
+random n-gram updates.  Here text cleaning is regex/numpy work and the n-gram
+walk and the random trials are numba-compiled loops that replay the
 exact Mersenne Twister stream of ``random.Random(0)``, so every floating-point
 operation happens in langdetect's order and the probabilities match bit for bit.
 """

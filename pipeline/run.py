@@ -147,7 +147,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                     quarantined += 1
                 else:
                     page_writer.write(page_row(document))
-                    counter.add_page(document.source, split_blocks(document.text))
+                    counter.add_page(document.source, split_blocks(document.text), document.url)
                     pages += 1
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,

@@ -27,6 +27,8 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 # A run of good blocks may bridge this many non-good blocks and still be one article.
 MAX_GAP_BLOCKS = 4
+# A section heading is short: only blocks this short are tried against the boundary cues.
+BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 UNSPACED_CHAR_WEIGHT = 3
@@ -141,21 +143,22 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
     but never across a section boundary; the first run at least `lead_share` as strong as the
     strongest one (teasers of other stories and comment threads come after the article)."""
     runs: list[list[int]] = []
-    gap_blocks = gap_words = 0
+    gap_blocks = 0
     boundary = False
     for i in range(start, len(blocks)):
-        if verdicts[i] is Verdict.GOOD:
+        if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+            boundary = True
+            gap_blocks += 1
+        elif verdicts[i] is Verdict.GOOD:
             joins = runs and not boundary and gap_blocks <= MAX_GAP_BLOCKS
             if joins:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-            gap_blocks = gap_words = 0
+            gap_blocks = 0
             boundary = False
         else:
             gap_blocks += 1
-            gap_words += evidence[i].words
-            boundary = boundary or bool(SECTION_BOUNDARY.match(blocks[i]))
     if not runs:
         return []
     weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]

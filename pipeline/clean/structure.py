@@ -20,7 +20,7 @@ _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "art
                "index", "amp", "post", "posts", "blog", "page", "content", "detail", "artikel", "nachrichten"}
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
-# How far above the body the title is looked for without a URL.
+# How far above the body the title is looked for without a URL (blocks that are not chrome).
 TITLE_SEARCH_BLOCKS = 6
 
 
@@ -112,11 +112,23 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     if anchor is not None:
         header.indices.add(anchor)
     if title_index is None:
+        # The run of headline-shaped blocks just above: a title, perhaps followed by a standfirst.
         limit = min(body_start, anchor if anchor is not None else body_start)
-        for index in range(limit - 1, max(-1, limit - 1 - TITLE_SEARCH_BLOCKS), -1):
-            if index not in excluded and is_headline(blocks[index]) and not parse_byline(blocks[index]):
-                title_index = index
+        run: list[int] = []
+        looked = 0
+        for index in range(limit - 1, -1, -1):
+            if index in excluded:
+                continue
+            looked += 1
+            if looked > TITLE_SEARCH_BLOCKS:
                 break
+            if not run and parse_byline(blocks[index]):
+                continue
+            if not is_headline(blocks[index]):
+                break
+            run.insert(0, index)
+        if run:
+            title_index = run[-2] if len(run) >= 2 else run[-1]
     first = title_index + 1 if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)
     if title_index is not None:
         header.title = blocks[title_index]

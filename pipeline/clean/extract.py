@@ -17,6 +17,7 @@ from pipeline.clean.classify import (
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
+from pipeline.clean.stopwords import function_words
 from pipeline.clean.structure import find_header, title_anchor
 from pipeline.langid import UNDETERMINED, detect_language
 from pipeline.schema import Article, Page, Rejection
@@ -77,7 +78,8 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
 
     dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
     anchor = dateline.index if dateline is not None and dateline.index < body_start else None
-    header = find_header(blocks, title_index, body_start, anchor, set(removed))
+    header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
+                         region[-1] + 1 if region else None)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
     body = "\n\n".join(blocks[i] for i in body_indices)
     word_count = count_words(body)

@@ -32,10 +32,27 @@ def _stoplist_dir() -> str:
     return os.path.join(list(spec.submodule_search_locations)[0], "stoplists")
 
 
+# jusText's lists run from the most frequent word down: their head is function words only (articles,
+# prepositions), while further down come frequent names ('John' in English).
+FUNCTION_WORDS = 100
+
+
 @cache
-def _read(name: str) -> frozenset[str]:
+def _lines(name: str) -> tuple[str, ...]:
     with open(os.path.join(_stoplist_dir(), f"{name}.txt"), encoding="utf-8") as handle:
-        return frozenset(line.strip().casefold() for line in handle if line.strip())
+        return tuple(line.strip().casefold() for line in handle if line.strip())
+
+
+def _read(name: str) -> frozenset[str]:
+    return frozenset(_lines(name))
+
+
+@cache
+def function_words(language: str | None) -> frozenset[str]:
+    """The most frequent stop words of `language`: words no person's name is made of."""
+    name = STOPLIST_NAMES.get((language or "").split("-")[0])
+    names = [name] if name else [STOPLIST_NAMES[code] for code in FALLBACK_LANGUAGES]
+    return frozenset().union(*(_lines(n)[:FUNCTION_WORDS] for n in names))
 
 
 @cache

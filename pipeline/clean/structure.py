@@ -13,13 +13,16 @@ from pipeline.clean.cues import BYLINE_PREFIX
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*$")
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "y"}
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\boraz\b|\bja\b)\s*")
-_AFTER_NAME = re.compile(r"\s*(\||•|·|—|–| - |\bin\b|\bfor\b|\bpublished\b|\bupdated\b|\d).*$", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"\s*(\||•|·|—|–| - |/|\(|\bin\b|\bfor\b|\bpublished\b|\bupdated\b|\bam\b|\bon\b|\ble\b|"
+                         r"\bel\b|\bil\b|\d).*$", re.IGNORECASE)
 _SLUG_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "article", "articles", "story", "stories",
                "index", "amp", "post", "posts", "blog", "page", "content", "detail", "artikel", "nachrichten"}
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
+# How far after the body's last block a byline is looked for.
+BYLINE_AFTER_BODY = 6
 # How far above the body the title is looked for without a URL (blocks that are not chrome).
 TITLE_SEARCH_BLOCKS = 6
 
@@ -46,11 +49,17 @@ def looks_like_name(text: str) -> bool:
     return len(capitalised) >= 2 and all(_NAME_TOKEN.match(t) for t in capitalised)
 
 
-def parse_byline(block: str) -> list[str]:
-    """Authors named by a byline block ('By A and B', 'Von A', or a bare name), else []."""
+def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only: bool = False) -> list[str]:
+    """Authors named by a byline block ('By A and B', 'Von A', or a bare name), else [].
+
+    A bare name holds no stop word of the page's language (`stops`): German capitalises every noun, and
+    'Die Ausstellung' is no one's name.
+    """
     if len(block.split()) > 16:
         return []
     prefixed = BYLINE_PREFIX.match(block)
+    if not prefixed and (prefixed_only or any(word.casefold() in stops for word in block.split())):
+        return []
     text = block[prefixed.end():] if prefixed else block
     text = _AFTER_NAME.sub("", text).strip()
     names = [part.strip() for part in _AUTHOR_SEPARATORS.split(text) if part and part.strip()]
@@ -101,7 +110,7 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> 
 
 
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
-                excluded: set[int]) -> Header:
+                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None) -> Header:
     """Title, subtitle and authors from the blocks before the body.
 
     The title is the block the URL names (`title_index`), else the headline-shaped block nearest above
@@ -137,10 +146,21 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         if index in excluded or index == anchor:
             continue
         block = blocks[index]
-        if not header.authors and (authors := parse_byline(block)):
+        if not header.authors and (authors := parse_byline(block, stops)):
             header.authors = authors
             header.indices.add(index)
         elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
             header.subtitle = block
             header.indices.add(index)
+    if not header.authors:
+        # A byline with its introducing word ('By', 'Von', 'Text:') may stand above the title or
+        # at the top or the foot of the body.
+        last = min(len(blocks), (body_end if body_end is not None else body_start) + BYLINE_AFTER_BODY)
+        for index in range(max(0, (title_index if title_index is not None else body_start) - 3), last):
+            if index not in excluded and index not in header.indices:
+                authors = parse_byline(blocks[index], stops, prefixed_only=True)
+                if authors:
+                    header.authors = authors
+                    header.indices.add(index)
+                    break
     return header

@@ -50,7 +50,8 @@ def _site_page(seed_text: str, number: int) -> str:
     head = blocks[: blocks.index(next(b for b in blocks if b.startswith("Top diplomats")))]
     tail = blocks[blocks.index("Join our commenting forum"):]
     head = [title if b.startswith("US warns of") else b for b in head]
-    head = [f"{TITLES[number].split()[0]} stands first in a standfirst" if b.startswith("Superpowers") else b for b in head]
+    standfirst = f"{TITLES[number].split()[0]} stands first in a standfirst"
+    head = [standfirst if b.startswith("Superpowers") else b for b in head]
     return "\n\n".join([*head, *body, *tail]) + "\n"
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 from pipeline.clean.site_chrome import BlockCounter, SiteChromeModel, build_model
+from pipeline.cli import main
 from tests.clean.conftest import run_and_read
 
 CHROME = ["Sign up to our morning briefing and never miss a story from the newsroom again today",

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pipeline import evaluate, state
 from pipeline.config import RunConfig, today_utc
 from pipeline.ingest.files import InputError
 from pipeline.sink.publish import DateLocked
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="print the summary of a published date from its manifest")
     summary.add_argument("output", metavar="OUT", help="output root of earlier runs")
     summary.add_argument("--date", type=_date, default=None, help="ingest date (default: today, UTC)")
+    evaluate.add_parser(commands)
+    state.add_parser(commands)
     return parser
 
 
@@ -101,4 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(summary_of(manifest, args.output))
         return 0
+    if hasattr(args, "handler"):
+        return args.handler(args)
     return 2

@@ -153,7 +153,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                     text_key = content_hash(f"{document.source}\n{document.text}")
                     if text_key not in counted_texts:
                         counted_texts.add(text_key)
-                        counter.add_page(document.source, split_blocks(document.text))
+                        counter.add_page(document.source, split_blocks(document.text), document.url)
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})

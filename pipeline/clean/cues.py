@@ -58,10 +58,35 @@ APPEAL_PHRASE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Headings that open what follows an article: comments, related stories, tags. A body does not run on
+# across one of these.
+SECTION_BOUNDARY = re.compile(
+    r"""^(
+      \d*\s*comments?|leave\s+a\s+(comment|reply)|add\s+a\s+comment|post\s+a\s+comment|
+      related(\s+(articles?|stories|posts|content|news|coverage|topics))?|recommended(\s+for\s+you)?|
+      more\s+(stories|news|articles|from\b.*)|you\s+(may|might)\s+also\s+(like|be\s+interested\s+in).*|
+      read\s+(next|more|also)|(most\s+)?(popular|read|viewed)(\s+(now|today|stories|articles))?|tags?|topics|
+      share\s+this(\s+(article|story|post))?|about\s+the\s+author|
+      \d*\s*kommentare?|kommentar\s+(schreiben|verfassen)|das\s+könnte\s+sie\s+(auch\s+)?interessieren|
+      mehr\s+zum\s+thema|weitere\s+(artikel|beiträge|nachrichten|themen)|(ähnliche|verwandte)\s+(artikel|beiträge)|
+      auch\s+interessant|schlagworte|themen|meistgelesen|
+      \d*\s*commentaires?|laisser\s+un\s+commentaire|articles?\s+(similaires|liés)|à\s+lire\s+aussi|
+      sur\s+le\s+même\s+sujet|
+      \d*\s*comentarios?|deja\s+un\s+comentario|(artículos|noticias)\s+relacionad[ao]s|te\s+puede\s+interesar|
+      \d*\s*comentários|(artigos|notícias)\s+relacionad[ao]s|leia\s+também|veja\s+também|
+      \d*\s*commenti|articoli\s+correlati|lascia\s+un\s+commento|
+      \d*\s*reacties|gerelateerde\s+artikelen|lees\s+ook|
+      \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|
+      \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|
+      \d*\s*комментари[йия]?|похожие\s+(статьи|новости)|читайте\s+также
+    )[\s:.!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 # "By Jane Doe" and its kin: the word that introduces an author's name.
 BYLINE_PREFIX = re.compile(
     r"^(by|written\s+by|words\s+by|von|text:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
     re.IGNORECASE,
 )
 
-TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“")
+TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“", "。", "！", "？", "」")

@@ -1,21 +1,52 @@
-"""One page to one article: drop chrome, find the header and the body, keep the evidence."""
+"""One page to one article: weigh every block's evidence, find the header and the body, keep the evidence."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
 
-from pipeline.clean.chrome import Shape, appeal_blocks, chrome_reason, shape_of
+from pipeline.clean.chrome import appeal_blocks, chrome_reason
+from pipeline.clean.classify import (
+    Verdict,
+    article_region,
+    context_pass,
+    count_words,
+    initial_verdict,
+    page_evidence,
+)
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
-from pipeline.clean.structure import find_header
+from pipeline.clean.stopwords import function_words
+from pipeline.clean.structure import find_header, title_anchor
+from pipeline.langid import UNDETERMINED, detect_language
 from pipeline.schema import Article, Page, Rejection
+
+# How much of the page's longest text the language is detected on: enough to be sure, cheap to run.
+LANGUAGE_SAMPLE_CHARS = 1500
+# How far before the body a dateline may stand and still head it.
+HEADER_ZONE_BLOCKS = 12
+# After the title, the first run of prose this share as strong as the strongest is the article.
+AFTER_TITLE_SHARE = 0.1
 
 
 def content_hash(body: str) -> str:
     """The identity of an article's text for exact-duplicate detection."""
     return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def page_language(blocks: list[str], removed: dict[int, str]) -> str | None:
+    """The language of the page's prose: detected on its longest blocks that are not chrome."""
+    sample, size = [], 0
+    for block in sorted((b for i, b in enumerate(blocks) if i not in removed), key=len, reverse=True):
+        sample.append(block)
+        size += len(block)
+        if size >= LANGUAGE_SAMPLE_CHARS:
+            break
+    if not sample:
+        return None
+    guess = detect_language("\n".join(sample))
+    return None if guess.language == UNDETERMINED else guess.language
 
 
 def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int = 20) -> Article | Rejection:
@@ -29,40 +60,52 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     for index in appeal_blocks(blocks):
         removed.setdefault(index, "appeal")
 
-    shapes = [shape_of(block) for block in blocks]
-    good = [i for i, shape in enumerate(shapes) if shape is Shape.GOOD and i not in removed]
-    dateline = find_dateline([b if i not in removed else "" for i, b in enumerate(blocks)], url=page.url)
-    anchor = dateline.index if dateline and dateline.index >= 0 and _in_header_zone(dateline.index, blocks, good) else None
-    header_search_end = anchor + 1 if anchor is not None else _first_body_run(good, shapes, removed, len(blocks))
-    header = find_header(blocks, anchor, header_search_end, page.url, set(removed))
+    language = page_language(blocks, removed)
+    languages = [language] if language else None
+    evidence = page_evidence(blocks, language)
+    first_pass = [initial_verdict(e, i in removed) for i, e in enumerate(evidence)]
+    verdicts = context_pass(first_pass)
+    title_index = title_anchor(blocks, page.url, set(removed))
+    region = []
+    if title_index is not None:  # the article follows the title the URL names, even a short one
+        region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE)
+    if _words(region, evidence) < min_body_words:
+        title_index = None
+        region = article_region(blocks, verdicts, evidence)
+    if _words(region, evidence) < min_body_words:
+        region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
+    body_start = region[0] if region else len(blocks)
 
-    body_indices = _body_indices(shapes, removed, header.indices, good)
-    body_paragraphs = [blocks[i] for i in body_indices]
-    body = "\n\n".join(body_paragraphs)
-    word_count = len(body.split())
+    dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
+    anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
+    header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
+                         region[-1] + 1 if region else None)
+    body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
+    body = "\n\n".join(blocks[i] for i in body_indices)
+    word_count = count_words(body)
     if word_count < min_body_words:
         return Rejection(page.doc_id, page.source_file, "clean", "no_article",
                          f"{page.source_file}: no article text found ({word_count} words of body in "
                          f"{len(blocks)} blocks)", page.text.encode("utf-8"))
 
+    body_set = set(body_indices)
     for index in range(len(blocks)):
-        if index not in body_indices and index not in header.indices:
-            removed.setdefault(index, "outside_body")
+        if index in body_set or index in header.indices or index in removed:
+            continue
+        if dateline is not None and index == dateline.index:
+            continue
+        removed[index] = "boilerplate" if verdicts[index] is Verdict.BAD else "outside_body"
     published_at, as_written = None, None
-    if anchor is not None and dateline is not None:
+    if page.published_hint:
+        published_at, as_written = parse_published_at(page.published_hint, languages), page.published_hint
+    if published_at is None and dateline is not None:
         published_at, as_written = dateline.published_at, dateline.as_written
-    elif page.published_hint:
-        published_at, as_written = parse_published_at(page.published_hint), page.published_hint
-    elif dateline is not None:
-        published_at, as_written = dateline.published_at, dateline.as_written
-    title = page.title_hint or header.title
-    direct = sum(len(blocks[i].split()) for i in body_indices if shapes[i] is Shape.GOOD)
     return Article(
         doc_id=page.doc_id,
         source=page.source,
         source_file=page.source_file,
         url=page.url,
-        title=title,
+        title=page.title_hint or header.title,
         subtitle=header.subtitle,
         authors=header.authors,
         published_at=published_at,
@@ -72,39 +115,41 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         content_hash=content_hash(body),
         blocks_total=len(blocks),
         blocks_removed=dict(Counter(removed.values())),
-        body_confidence=round(direct / word_count, 4),
+        body_confidence=body_confidence(body_indices, first_pass, evidence),
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
 
 
-def _in_header_zone(index: int, blocks: list[str], good: list[int]) -> bool:
-    """A dateline heads the article only if most of the article-like text comes after it."""
-    words = [len(blocks[i].split()) for i in good]
-    before = sum(w for i, w in zip(good, words, strict=True) if i < index)
-    return before < 0.3 * max(sum(words), 1)
+def _words(indices: list[int], evidence: list) -> int:
+    return sum(evidence[i].words for i in indices)
 
 
-def _first_body_run(good: list[int], shapes: list[Shape], removed: dict[int, str], total: int) -> int:
-    """Where the body starts without a dateline: the first good block followed by article-like text."""
-    for index in good:
-        following = next((j for j in range(index + 1, total) if j not in removed), None)
-        if following is not None and shapes[following] in (Shape.GOOD, Shape.NEAR):
-            return index
-    return good[0] if good else total
+def body_confidence(body: list[int], first_pass: list[Verdict], evidence: list) -> float:
+    """How sure the body is, in [0, 1]: the share of its words that looked like prose on their own
+    (not only by their neighbours), times the share of the page's prose that the body holds (a page
+    whose prose is split among several regions leaves doubt about which is the article)."""
+    words = sum(evidence[i].words for i in body)
+    direct = sum(evidence[i].words for i in body if first_pass[i] is Verdict.GOOD)
+    prose = sum(e.words for e, v in zip(evidence, first_pass, strict=True) if v is Verdict.GOOD)
+    if not words or not prose:
+        return 0.0
+    return round((direct / words) * (direct / prose), 4)
 
 
-def _body_indices(shapes: list[Shape], removed: dict[int, str], header: set[int], good: list[int]) -> list[int]:
-    """Good blocks after the header, and near-good blocks between them (jusText's context pass)."""
-    start = max(header, default=-1) + 1
-    good_after = [i for i in good if i >= start]
-    if not good_after:
-        return []
-    first, last = good_after[0], good_after[-1]
-    body = []
-    for index in range(first, last + 1):
-        if index in removed or index in header:
-            continue
-        if shapes[index] is Shape.GOOD or shapes[index] is Shape.NEAR:
-            body.append(index)
-    return body
+def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, region: list[int],
+                   languages: list[str] | None, url: str | None):
+    """The dateline near the header first, then just after the body, then anywhere that is not chrome.
+
+    Only those zones' blocks are shown to the date finder: a date parser is slow, and a date in a
+    teaser far from the article is not the article's date.
+    """
+    body_end = region[-1] if region else len(blocks)
+    zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 2), (body_end + 1, body_end + 8),
+             (0, len(blocks))]
+    for first, last in zones:
+        shown = [b if first <= i < last and i not in removed else "" for i, b in enumerate(blocks)]
+        found = find_dateline(shown, languages=languages, url=url)
+        if found is not None:
+            return found
+    return None

@@ -3,6 +3,12 @@
 Counts are kept per ingest date under `OUT/state/site_chrome/ingest_date=YYYY-MM-DD.parquet`, so a rerun
 of a date replaces its own contribution, and a night with few pages of a site still benefits from the
 nights before it (a window of `window_days`).
+
+What is counted is stories, not pages: versions of one story (same URL, or updates scraped twice) share
+their body paragraphs, and counting each version would make that body look like chrome. A page whose
+story was already counted in this run adds nothing. Across dates, a prose block (article-shaped) needs
+more sightings than a short one before it is removed (`PROSE_MIN_PAGES`), so one story updated on two
+nights keeps its body; and a block seen once is never chrome.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,7 +31,12 @@ COUNTS_SCHEMA = pa.schema([("source", pa.string()), ("fingerprint", pa.int64()),
 PAGE_COUNT_KEY = 0
 # Small sites keep every block's count so that evidence can build up over nights.
 SMALL_SITE_PAGES = 50
+# An article-shaped block is chrome only when seen on this many stories: two versions of one story that
+# slipped past the story key (different URLs, different nights) must keep their shared paragraphs.
+PROSE_MIN_PAGES = 3
+PROSE_MIN_WORDS = 25
 _DIGITS = re.compile(r"\d+")
+_URL_NOISE = re.compile(r"(/amp)?(/index\.\w+)?/*$", re.IGNORECASE)
 
 
 def block_fingerprint(block: str) -> int:
@@ -34,14 +46,29 @@ def block_fingerprint(block: str) -> int:
     return value or 1
 
 
+def story_key(url: str | None) -> str | None:
+    """What identifies one story across its versions: the URL without query, fragment or AMP/index suffix."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    path = _URL_NOISE.sub("", parts.path)
+    return f"{(parts.hostname or '').removeprefix('www.')}{path}".casefold() or None
+
+
 @dataclass(slots=True)
 class BlockCounter:
-    """Counts, per source, on how many pages each block occurs (once per page)."""
+    """Counts, per source, on how many stories each block occurs (once per story: see the module doc)."""
 
     pages: Counter = field(default_factory=Counter)
     blocks: Counter = field(default_factory=Counter)
+    stories: set = field(default_factory=set)
 
-    def add_page(self, source: str, blocks: Iterable[str]) -> None:
+    def add_page(self, source: str, blocks: Iterable[str], url: str | None = None) -> None:
+        key = story_key(url)
+        if key is not None:
+            if (source, key) in self.stories:
+                return
+            self.stories.add((source, key))
         self.pages[source] += 1
         for fingerprint in {block_fingerprint(block) for block in blocks}:
             self.blocks[(source, fingerprint)] += 1
@@ -83,17 +110,9 @@ def write_date_counts(output: str, ingest_date: dt.date, counts: pa.Table) -> st
 
 def load_window_counts(output: str, ingest_date: dt.date, window_days: int) -> pa.Table:
     """The summed counts of the dates in (ingest_date - window_days, ingest_date]."""
-    directory = state_dir(output)
-    if not os.path.isdir(directory):
-        return COUNTS_SCHEMA.empty_table()
     first = ingest_date - dt.timedelta(days=window_days - 1)
-    tables = []
-    for name in sorted(os.listdir(directory)):
-        if not (name.startswith("ingest_date=") and name.endswith(".parquet")):
-            continue
-        day = dt.date.fromisoformat(name.removeprefix("ingest_date=").removesuffix(".parquet"))
-        if first <= day <= ingest_date:
-            tables.append(pq.read_table(os.path.join(directory, name), schema=COUNTS_SCHEMA))
+    tables = [pq.read_table(path, schema=COUNTS_SCHEMA) for day, path in _date_files(output)
+              if first <= day <= ingest_date]
     if not tables:
         return COUNTS_SCHEMA.empty_table()
     summed = pa.concat_tables(tables).group_by(["source", "fingerprint"]).aggregate([("pages", "sum")])
@@ -102,20 +121,23 @@ def load_window_counts(output: str, ingest_date: dt.date, window_days: int) -> p
 
 @dataclass(frozen=True, slots=True)
 class SiteChromeModel:
-    """The set of (source, fingerprint) pairs judged chrome; small enough to ship to every shard."""
+    """Blocks judged chrome, with the number of stories each was seen on; small enough for every shard."""
 
-    chrome: frozenset[tuple[str, int]]
+    chrome: dict[tuple[str, int], int]
 
     def is_chrome(self, source: str, block: str) -> bool:
-        return (source, block_fingerprint(block)) in self.chrome
+        pages = self.chrome.get((source, block_fingerprint(block)))
+        if pages is None:
+            return False
+        return pages >= PROSE_MIN_PAGES or len(block.split()) < PROSE_MIN_WORDS
 
     @classmethod
     def empty(cls) -> SiteChromeModel:
-        return cls(frozenset())
+        return cls({})
 
 
 def build_model(counts: pa.Table, min_pages: int, min_share: float) -> SiteChromeModel:
-    """Chrome: a block on at least `min_pages` pages of its source and on `min_share` of them.
+    """Chrome: a block on at least `min_pages` stories of its source and on `min_share` of them.
 
     `min_pages` is at least 2, so a paragraph that occurs on one page only is never chrome.
     """
@@ -128,21 +150,91 @@ def build_model(counts: pa.Table, min_pages: int, min_share: float) -> SiteChrom
             site_pages[source] = pages
         elif pages >= min_pages:
             candidates.append((source, fingerprint, pages))
-    chrome = frozenset(
-        (source, fingerprint)
+    chrome = {
+        (source, fingerprint): pages
         for source, fingerprint, pages in candidates
         if pages >= min_share * site_pages.get(source, pages)
-    )
+    }
     return SiteChromeModel(chrome)
 
 
 def save_model(model: SiteChromeModel, path: str) -> None:
-    sources = [source for source, _ in model.chrome]
-    fingerprints = [fp for _, fp in model.chrome]
-    table = pa.table({"source": pa.array(sources, pa.string()), "fingerprint": pa.array(fingerprints, pa.int64())})
+    keys = list(model.chrome)
+    table = pa.table({"source": pa.array([source for source, _ in keys], pa.string()),
+                      "fingerprint": pa.array([fp for _, fp in keys], pa.int64()),
+                      "pages": pa.array(list(model.chrome.values()), pa.int64())})
     pq.write_table(table, path, compression="zstd")
 
 
 def load_model(path: str) -> SiteChromeModel:
     table = pq.read_table(path)
-    return SiteChromeModel(frozenset(zip(table["source"].to_pylist(), table["fingerprint"].to_pylist(), strict=True)))
+    keys = zip(table["source"].to_pylist(), table["fingerprint"].to_pylist(), strict=True)
+    return SiteChromeModel(dict(zip(keys, table["pages"].to_pylist(), strict=True)))
+
+
+# ---------------------------------------------------------------- inspecting and resetting the state
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    source: str
+    pages: int
+    dates: int
+    chrome_blocks: int
+    last_date: str
+
+
+def _date_files(output: str) -> list[tuple[dt.date, str]]:
+    directory = state_dir(output)
+    if not os.path.isdir(directory):
+        return []
+    found = []
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("ingest_date=") and name.endswith(".parquet"):
+            day = dt.date.fromisoformat(name.removeprefix("ingest_date=").removesuffix(".parquet"))
+            found.append((day, os.path.join(directory, name)))
+    return found
+
+
+def summarize(output: str, window_days: int, min_pages: int, min_share: float,
+              source: str | None = None) -> list[SourceState]:
+    """Per source: stories counted in the window ending at the last date, dates seen, chrome blocks learned."""
+    files = _date_files(output)
+    if not files:
+        return []
+    last = files[-1][0]
+    window = load_window_counts(output, last, window_days)
+    if source is not None:
+        window = window.filter(pc.equal(window["source"], source))
+    model = build_model(window, min_pages, min_share)
+    chrome = Counter(src for src, _ in model.chrome)
+    dates: Counter = Counter()
+    last_seen: dict[str, str] = {}
+    for day, path in files:
+        table = pq.read_table(path, schema=COUNTS_SCHEMA)
+        for src in set(table.filter(pc.equal(table["fingerprint"], PAGE_COUNT_KEY))["source"].to_pylist()):
+            dates[src] += 1
+            last_seen[src] = day.isoformat()
+    pages = window.filter(pc.equal(window["fingerprint"], PAGE_COUNT_KEY))
+    in_window = dict(zip(pages["source"].to_pylist(), pages["pages"].to_pylist(), strict=True))
+    sources = sorted(set(last_seen) if source is None else {source} & set(last_seen))
+    return [SourceState(src, in_window.get(src, 0), dates[src], chrome[src], last_seen[src]) for src in sources]
+
+
+def reset(output: str, source: str | None = None) -> int:
+    """Forget every source's counts (remove the date files), or one source's (rewrite them without it).
+
+    Returns the number of date files removed or rewritten.
+    """
+    changed = 0
+    for day, path in _date_files(output):
+        if source is None:
+            os.remove(path)
+            changed += 1
+            continue
+        table = pq.read_table(path, schema=COUNTS_SCHEMA)
+        kept = table.filter(pc.not_equal(table["source"], source))
+        if kept.num_rows != table.num_rows:
+            write_date_counts(output, day, kept)
+            changed += 1
+    return changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -12,8 +13,18 @@ from pipeline.clean.cues import BYLINE_PREFIX
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*$")
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "y"}
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\boraz\b|\bja\b)\s*")
-_AFTER_NAME = re.compile(r"\s*(\||•|·|—|–| - |\bin\b|\bfor\b|\bpublished\b|\bupdated\b|\d).*$", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"\s*(\||•|·|—|–| - |/|\(|\bin\b|\bfor\b|\bpublished\b|\bupdated\b|\bam\b|\bon\b|\ble\b|"
+                         r"\bel\b|\bil\b|\d).*$", re.IGNORECASE)
 _SLUG_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+_SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "article", "articles", "story", "stories",
+               "index", "amp", "post", "posts", "blog", "page", "content", "detail", "artikel", "nachrichten"}
+# A block matching the slug at least this well (Dice) is the title.
+MIN_SLUG_SCORE = 0.5
+# How far after the body's last block a byline is looked for.
+BYLINE_AFTER_BODY = 6
+# How far above the body the title is looked for without a URL (blocks that are not chrome).
+TITLE_SEARCH_BLOCKS = 6
 
 
 @dataclass(slots=True)
@@ -38,11 +49,17 @@ def looks_like_name(text: str) -> bool:
     return len(capitalised) >= 2 and all(_NAME_TOKEN.match(t) for t in capitalised)
 
 
-def parse_byline(block: str) -> list[str]:
-    """Authors named by a byline block ('By A and B', 'Von A', or a bare name), else []."""
+def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only: bool = False) -> list[str]:
+    """Authors named by a byline block ('By A and B', 'Von A', or a bare name), else [].
+
+    A bare name holds no stop word of the page's language (`stops`): German capitalises every noun, and
+    'Die Ausstellung' is no one's name.
+    """
     if len(block.split()) > 16:
         return []
     prefixed = BYLINE_PREFIX.match(block)
+    if not prefixed and (prefixed_only or any(word.casefold() in stops for word in block.split())):
+        return []
     text = block[prefixed.end():] if prefixed else block
     text = _AFTER_NAME.sub("", text).strip()
     names = [part.strip() for part in _AUTHOR_SEPARATORS.split(text) if part and part.strip()]
@@ -53,62 +70,97 @@ def parse_byline(block: str) -> list[str]:
     return []
 
 
+def _fold(text: str) -> str:
+    """Words as URL slugs write them: casefolded, umlauts spelled out, accents dropped."""
+    text = text.casefold().translate(_SPELLED_OUT)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def slug_words(url: str | None) -> set[str]:
+    """The words of a URL's path that can name the story (not 'html', 'news', 'article' and the like)."""
     if not url:
         return set()
-    return {word.lower() for word in _SLUG_WORD.findall(urlsplit(url).path)}
+    return {word for word in _SLUG_WORD.findall(_fold(urlsplit(url).path)) if word not in _SLUG_NOISE}
 
 
-def find_header(blocks: Sequence[str], anchor: int | None, body_start: int, url: str | None,
-                excluded: set[int]) -> Header:
+def _slug_score(block: str, slug: set[str]) -> float:
+    """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
+    words = set(_SLUG_WORD.findall(_fold(block)))
+    if not words or not slug:
+        return 0.0
+    return 2 * len(words & slug) / (len(words) + len(slug))
+
+
+def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> int | None:
+    """The block the URL names: the headline-shaped block whose words best match the URL's slug.
+
+    A strong hint: the title usually stands after the navigation, and the article follows it.
+    """
+    slug = slug_words(url)
+    if len(slug) < 2:
+        return None
+    best, best_score = None, 0.0
+    for index, block in enumerate(blocks):
+        if index in excluded or not is_headline(block):
+            continue
+        score = _slug_score(block, slug)
+        if score > best_score:
+            best, best_score = index, score
+    return best if best_score >= MIN_SLUG_SCORE else None
+
+
+def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
+                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None) -> Header:
     """Title, subtitle and authors from the blocks before the body.
 
-    The dateline (`anchor`) and a byline beside it mark the header; the title and standfirst are the
-    run of headline-shaped blocks just above them. Without an anchor, the headline-shaped block just
-    above the body, or the one sharing most words with the URL, is the title.
+    The title is the block the URL names (`title_index`), else the headline-shaped block nearest above
+    the body (above the dateline `anchor` when there is one). Between title and body stand the
+    standfirst (subtitle), the byline and the dateline.
     """
     header = Header()
-    limit = body_start if anchor is None else max(anchor, 0)
     if anchor is not None:
         header.indices.add(anchor)
-        for index in (anchor - 1, anchor + 1, anchor - 2):
-            if 0 <= index < len(blocks) and index not in excluded and index < body_start:
-                authors = parse_byline(blocks[index])
-                if authors:
-                    header.authors = authors
-                    header.indices.add(index)
-                    limit = min(limit, index)
-                    break
-    else:
-        for index in range(min(body_start, len(blocks))):
-            if index not in excluded and BYLINE_PREFIX.match(blocks[index]):
-                authors = parse_byline(blocks[index])
-                if authors:
-                    header.authors = authors
-                    header.indices.add(index)
-                    limit = index
-                    break
-    run: list[int] = []
-    index = limit - 1
-    while index >= 0 and (index in excluded or is_headline(blocks[index])):
-        if index not in excluded:
+    if title_index is None:
+        # The run of headline-shaped blocks just above: a title, perhaps followed by a standfirst.
+        limit = min(body_start, anchor if anchor is not None else body_start)
+        run: list[int] = []
+        looked = 0
+        for index in range(limit - 1, -1, -1):
+            if index in excluded:
+                continue
+            looked += 1
+            if looked > TITLE_SEARCH_BLOCKS:
+                break
+            if not run and parse_byline(blocks[index]):
+                continue
+            if not is_headline(blocks[index]):
+                break
             run.insert(0, index)
-        index -= 1
-    slug = slug_words(url)
-    if slug:
-        best = max(range(min(body_start, len(blocks))), key=lambda i: _slug_overlap(blocks[i], slug), default=None)
-        strong = best is not None and _slug_overlap(blocks[best], slug) >= 0.6 and is_headline(blocks[best])
-        if strong and best not in run:
-            run = [best, *[i for i in run if i > best]][:2]
-    if len(run) >= 2:
-        header.title, header.subtitle = blocks[run[-2]], blocks[run[-1]]
-        header.indices.update(run[-2:])
-    elif run:
-        header.title = blocks[run[-1]]
-        header.indices.add(run[-1])
+        if run:
+            title_index = run[-2] if len(run) >= 2 else run[-1]
+    first = title_index + 1 if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)
+    if title_index is not None:
+        header.title = blocks[title_index]
+        header.indices.add(title_index)
+    for index in range(first, min(body_start, len(blocks))):
+        if index in excluded or index == anchor:
+            continue
+        block = blocks[index]
+        if not header.authors and (authors := parse_byline(block, stops)):
+            header.authors = authors
+            header.indices.add(index)
+        elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
+            header.subtitle = block
+            header.indices.add(index)
+    if not header.authors:
+        # A byline with its introducing word ('By', 'Von', 'Text:') may stand above the title or
+        # at the top or the foot of the body.
+        last = min(len(blocks), (body_end if body_end is not None else body_start) + BYLINE_AFTER_BODY)
+        for index in range(max(0, (title_index if title_index is not None else body_start) - 3), last):
+            if index not in excluded and index not in header.indices:
+                authors = parse_byline(blocks[index], stops, prefixed_only=True)
+                if authors:
+                    header.authors = authors
+                    header.indices.add(index)
+                    break
     return header
-
-
-def _slug_overlap(block: str, slug: set[str]) -> float:
-    words = {word.lower() for word in _SLUG_WORD.findall(block)}
-    return len(words & slug) / len(slug) if slug else 0.0

@@ -1,0 +1,167 @@
+"""The block classifier: every block gets evidence from the page, then a verdict decided in context.
+
+Like jusText, a block is first judged on its own (length, stop-word density in the page's language,
+punctuation, chrome cues) as good, near-good, short or bad; a second pass settles short and near-good
+blocks from their neighbours. News pages add one more thing jusText lacks: the article is one region.
+Comment threads and teasers of other stories are prose too, so the body is the strongest run of good
+blocks, joined across small gaps (an inline "Read more" link, a picture credit) but not across a
+section boundary ("Comments", "Related articles") nor a long stretch of chrome.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from pipeline.clean.cues import SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.stopwords import has_stoplist, stopwords
+
+_WORD = re.compile(r"\w+")
+
+# jusText's defaults (characters and stop-word shares), which its authors tuned on web pages.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+# A run of good blocks may bridge this many non-good blocks and still be one article.
+MAX_GAP_BLOCKS = 4
+# A section heading is short: only blocks this short are tried against the boundary cues.
+BOUNDARY_MAX_WORDS = 8
+# Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+UNSPACED_CHAR_WEIGHT = 3
+
+
+class Verdict(Enum):
+    GOOD = "good"
+    NEAR = "near"
+    SHORT = "short"
+    BAD = "bad"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one block says about itself; kept small and computed in one pass over its words."""
+
+    chars: int
+    words: int
+    stopword_share: float
+    terminal: bool
+
+
+def count_words(text: str) -> int:
+    """Words, counting a character of a script written without spaces (CJK, Thai) as half a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(_WORD.findall(text))
+    return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
+
+
+def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
+    """Without a stop-word list for the language, sentence punctuation stands in for stop words."""
+    terminal = block.endswith(TERMINAL_PUNCTUATION)
+    if stops is None:
+        unspaced = len(_UNSPACED.findall(block))
+        chars = len(block) + (UNSPACED_CHAR_WEIGHT - 1) * unspaced
+        return Evidence(chars, count_words(block), STOPWORDS_HIGH if terminal else 0.0, terminal)
+    tokens = _WORD.findall(block)
+    hits = sum(1 for token in tokens if token.casefold() in stops)
+    return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
+
+
+def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
+    stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
+    return [block_evidence(block, stops) for block in blocks]
+
+
+def _is_unspaced(language: str | None) -> bool:
+    return (language or "").split("-")[0] in {"ja", "zh", "ko", "th"}
+
+
+def initial_verdict(evidence: Evidence, chrome: bool) -> Verdict:
+    """jusText's first pass: a block on its own."""
+    if chrome:
+        return Verdict.BAD
+    if evidence.chars < LENGTH_LOW:
+        return Verdict.SHORT
+    if evidence.stopword_share >= STOPWORDS_HIGH:
+        return Verdict.GOOD if evidence.chars > LENGTH_HIGH or evidence.terminal else Verdict.NEAR
+    if evidence.stopword_share >= STOPWORDS_LOW:
+        return Verdict.NEAR
+    return Verdict.BAD
+
+
+def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
+    """jusText's second pass: short blocks take their neighbours' verdict; near-good ones join good text.
+
+    The nearest deciding neighbours are found in four linear sweeps, so a page of thousands of short
+    blocks costs no more than its length.
+    """
+    n = len(verdicts)
+    previous = _nearest(verdicts, range(n), ignore_near=True)
+    following = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=True)
+    previous_any = _nearest(verdicts, range(n), ignore_near=False)
+    following_any = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=False)
+    settled = list(verdicts)
+    for i, verdict in enumerate(verdicts):
+        if verdict is not Verdict.SHORT:
+            continue
+        before, after = previous[i], following[i]
+        if before is Verdict.GOOD and after is Verdict.GOOD:
+            settled[i] = Verdict.GOOD
+        elif before is Verdict.BAD and after is Verdict.BAD:
+            settled[i] = Verdict.BAD
+        elif (before is Verdict.BAD and previous_any[i] is Verdict.NEAR) or (
+                after is Verdict.BAD and following_any[i] is Verdict.NEAR):
+            settled[i] = Verdict.GOOD
+        else:
+            settled[i] = Verdict.BAD
+    for i, verdict in enumerate(verdicts):
+        if verdict is Verdict.NEAR:
+            bad_both = previous[i] is Verdict.BAD and following[i] is Verdict.BAD
+            settled[i] = Verdict.BAD if bad_both else Verdict.GOOD
+    return settled
+
+
+def _nearest(verdicts: Sequence[Verdict], order: range, ignore_near: bool) -> list[Verdict]:
+    """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge)."""
+    nearest = [Verdict.BAD] * len(verdicts)
+    last = Verdict.BAD
+    for i in order:
+        nearest[i] = last
+        verdict = verdicts[i]
+        if verdict is Verdict.GOOD or verdict is Verdict.BAD or (verdict is Verdict.NEAR and not ignore_near):
+            last = verdict
+    return nearest
+
+
+def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+                   start: int = 0, lead_share: float = 0.4) -> list[int]:
+    """The indices of the article body: a run of good blocks from `start` on, joined across small gaps
+    but never across a section boundary; the first run at least `lead_share` as strong as the
+    strongest one (teasers of other stories and comment threads come after the article)."""
+    runs: list[list[int]] = []
+    gap_blocks = 0
+    boundary = False
+    for i in range(start, len(blocks)):
+        if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+            boundary = True
+            gap_blocks += 1
+        elif verdicts[i] is Verdict.GOOD:
+            joins = runs and not boundary and gap_blocks <= MAX_GAP_BLOCKS
+            if joins:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+            gap_blocks = 0
+            boundary = False
+        else:
+            gap_blocks += 1
+    if not runs:
+        return []
+    weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
+    strongest = max(weights)
+    best = next(k for k, weight in enumerate(weights) if weight >= lead_share * strongest)
+    return runs[best]

@@ -1,0 +1,71 @@
+"""The block classifier: first pass on a block alone, context pass, and the article region."""
+
+from __future__ import annotations
+
+from pipeline.clean.classify import (
+    Verdict,
+    article_region,
+    context_pass,
+    count_words,
+    initial_verdict,
+    page_evidence,
+)
+from pipeline.clean.stopwords import stopwords
+
+PROSE_EN = ("The council said on Monday that the new bridge would open in the spring, after a winter of delays "
+            "that were caused by the weather and by a shortage of steel across the region.")
+PROSE_DE = ("Der Stadtrat hat am Montag beschlossen, dass die neue Brücke im Frühjahr eröffnet werden soll, nachdem "
+            "es im Winter wegen des Wetters und wegen fehlenden Stahls zu Verzögerungen gekommen war.")
+MENU = "Home Politics Business Sport Culture Weather Travel Podcasts Newsletters Video Photography Live"
+
+
+def verdicts(blocks: list[str], language: str = "en") -> list[Verdict]:
+    return [initial_verdict(e, False) for e in page_evidence(blocks, language)]
+
+
+def test_prose_is_good_and_menus_are_bad_in_their_language() -> None:
+    assert verdicts([PROSE_EN, MENU]) == [Verdict.GOOD, Verdict.BAD]
+    assert verdicts([PROSE_DE], "de") == [Verdict.GOOD]
+    # German prose scored with English stop words looks like a menu: the language matters.
+    assert verdicts([PROSE_DE], "en") == [Verdict.BAD]
+
+
+def test_short_blocks_and_chrome() -> None:
+    assert verdicts(["Read more"]) == [Verdict.SHORT]
+    evidence = page_evidence([PROSE_EN], "en")[0]
+    assert initial_verdict(evidence, chrome=True) is Verdict.BAD
+
+
+def test_context_pass_follows_jusText() -> None:
+    g, b, s, n = Verdict.GOOD, Verdict.BAD, Verdict.SHORT, Verdict.NEAR
+    # A short block between good ones (a subheading) is good; between bad ones (a menu item) bad.
+    assert context_pass([g, s, g]) == [g, g, g]
+    assert context_pass([b, s, b]) == [b, b, b]
+    # Near-good text joins good text unless bad text surrounds it; the page edges count as bad.
+    assert context_pass([g, n, b]) == [g, g, b]
+    assert context_pass([b, n, b]) == [b, b, b]
+    assert context_pass([s, g]) == [b, g]
+
+
+def test_context_pass_is_linear_on_long_pages() -> None:
+    many = [Verdict.SHORT] * 50_000 + [Verdict.GOOD]
+    assert context_pass(many)[-1] is Verdict.GOOD
+
+
+def test_region_stops_at_a_comment_heading_and_prefers_the_first_strong_run() -> None:
+    comment = "I could not agree more with what the council said, and I think that the bridge is a good idea."
+    blocks = [MENU, PROSE_EN, PROSE_EN, "Comments", "Add your reply", comment, comment, comment]
+    evidence = page_evidence(blocks, "en")
+    settled = context_pass([initial_verdict(e, False) for e in evidence])
+    assert article_region(blocks, settled, evidence) == [1, 2]
+
+
+def test_words_of_scripts_without_spaces() -> None:
+    assert count_words("two words") == 2
+    assert count_words("報道によると、今回販売されたのは") > 5
+
+
+def test_stopword_lists_come_from_justext() -> None:
+    assert {"the", "and"} <= stopwords("en")
+    assert {"und", "der"} <= stopwords("de")
+    assert "the" in stopwords("xx")  # an unknown language falls back to the European union of lists

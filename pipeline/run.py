@@ -215,6 +215,8 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
             page = page_from_row(row)
             try:
                 result = extract_article(page, model, config.min_body_words)
+            except (ImportError, MemoryError):
+                raise  # the environment is broken, not this page: stop instead of quarantining everything
             except Exception as exc:  # a cleaning bug must cost one page, not the run
                 result = Rejection(page.doc_id, page.source_file, "clean", "clean_error",
                                    f"{page.source_file}: {type(exc).__name__}: {exc}", page.text.encode("utf-8"))

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline import faultpoint
 from pipeline.clean import site_chrome
 from pipeline.clean.extract import extract_article
 from pipeline.clean.normalize import split_blocks
@@ -48,6 +49,8 @@ from pipeline.sink import publish
 from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows
 
 ROWS_PER_OUTPUT_FILE = 500_000
+# Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
+CLI_RUN_PREFIX = "cli-"
 
 
 def partition_name(ingest_date: dt.date) -> str:
@@ -149,6 +152,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                     page_writer.write(page_row(document))
                     counter.add_page(document.source, split_blocks(document.text))
                     pages += 1
+                faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})
@@ -310,14 +314,8 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     manifest_staged = os.path.join(work, "manifest.json")
     _write_json(manifest_staged, manifest)
 
-    partition = partition_name(config.ingest_date)
-    retired = os.path.join(work, "retired")
-    os.makedirs(retired, exist_ok=True)
-    publish.swap_directory(articles_dir, os.path.join(config.output, "articles", partition),
-                           os.path.join(retired, "articles"))
-    publish.swap_directory(os.path.join(staging, "quarantine"), os.path.join(config.output, "quarantine", partition),
-                           os.path.join(retired, "quarantine"))
-    publish.replace_file(manifest_staged, os.path.join(config.output, "manifests", f"{partition}.json"))
+    publish.publish_partition(config.output, partition_name(config.ingest_date), staging, manifest_staged,
+                              os.path.join(work, "retired"))
     publish.remove_tree(work)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
@@ -412,14 +410,20 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Every stage for one date in this process (or `config.workers` processes): what the CLI runs."""
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    run_id = run_id or f"cli-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+    run_id = run_id or f"{CLI_RUN_PREFIX}{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
     check_inputs(config.inputs)
     os.makedirs(config.output, exist_ok=True)
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
+        work = work_dir(config, run_id)
+        publish.remove_abandoned_work(os.path.dirname(work), CLI_RUN_PREFIX, os.path.basename(work))
         shards = plan_shards(config, run_id)
+        faultpoint.reached("stage")
         _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)
+        faultpoint.reached("stage")
         learn_site_chrome(config, run_id)
+        faultpoint.reached("stage")
         _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
+        faultpoint.reached("stage")
         return publish_date_locked(config, run_id, started_at)
 
 

@@ -26,14 +26,16 @@ from pipeline.run import run_pipeline
 
 DATE = "2022-01-10"
 
-_WORDS = (
+_WORD_LIST = (
     "government minister council report city school water energy price market election court police "
     "village river bridge hospital doctor patient teacher student museum festival weather storm season "
     "harvest farmer company worker union contract budget railway station airport passenger holiday summer "
     "winter spring autumn morning evening neighbour community library concert theatre football match "
     "team coach player island coast harbour fisherman forest mountain road traffic accident investigation"
-).split()
-_VERBS = "said announced reported confirmed warned explained promised expected described agreed".split()
+)
+_WORDS = _WORD_LIST.split()
+_VERBS = ("said", "announced", "reported", "confirmed", "warned", "explained", "promised", "expected", "described",
+          "agreed")
 
 
 def article_page(index: int, site: str = "Example News") -> str:

@@ -25,8 +25,8 @@ POINTS = ("document", "parquet_batch", "parquet_commit", "stage", "publish", "sw
 
 def _inputs(folder: Path, pages: range, tag: str) -> Path:
     files: dict[str, bytes | str] = {f"site/page-{i}.txt": article_page(i) for i in pages}
-    lines = [json.dumps({"id": f"{tag}-{i}", "url": f"https://news.example.org/{tag}/{i}", "text": article_page(100 + i)})
-             for i in range(2)]
+    lines = [json.dumps({"id": f"{tag}-{i}", "url": f"https://news.example.org/{tag}/{i}",
+                         "text": article_page(100 + i)}) for i in range(2)]
     files["feed.jsonl"] = "\n".join([*lines, "{not json"]) + "\n"
     files["empty.txt"] = b""
     return write_files(folder, files)

@@ -28,7 +28,7 @@ from pipeline.clean.extract import extract_article
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
 from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
-from pipeline.ingest.readers import read_documents
+from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
 from pipeline.langid import detect_language
 from pipeline.schema import (
@@ -135,6 +135,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     work = work_dir(config, run_id)
     plan = _read_json(_shard_path(work, index, "plan.json"))
     counter = site_chrome.BlockCounter()
+    limits = Limits(config.max_page_bytes, config.max_archive_bytes, config.max_archive_ratio)
     file_stats = []
     pages = quarantined = 0
     with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
@@ -143,8 +144,10 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
             input_file = InputFile(**fields)
             digest = FileDigest()
             seen = 0
-            for document in read_documents(input_file, config.max_page_bytes, digest):
+            for document in read_documents(input_file, limits, digest):
                 seen += 1
+                if pages >= config.max_docs_per_shard and not isinstance(document, Rejection):
+                    document = over_shard_cap(document, config.max_docs_per_shard)
                 if isinstance(document, Rejection):
                     rejects.write(rejection_row(document))
                     quarantined += 1

@@ -61,19 +61,32 @@ class _Budget:
                                   f"{self.limits.max_archive_ratio})")
 
 
-class _Metered(io.RawIOBase):
-    """A member's decompressed stream that charges every byte to the archive's budget."""
+class ArchiveReadError(Exception):
+    """Reading the archive itself failed under a member (its own decompression, a cut-off file); raised
+    instead of the original error so that the member's parser does not take it for the member's fault."""
 
-    def __init__(self, stream: BinaryIO, budget: _Budget) -> None:
+
+class _Metered(io.RawIOBase):
+    """A decompressed stream that charges every byte to the archive's budget (if given), and, for the
+    archive's own member streams, turns read errors into ArchiveReadError."""
+
+    def __init__(self, stream: BinaryIO, budget: _Budget | None, *, archive_errors: bool = False) -> None:
         self._stream = stream
         self._budget = budget
+        self._archive_errors = archive_errors
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._stream.read(len(buffer))
-        self._budget.spend(len(data))
+        try:
+            data = self._stream.read(len(buffer))
+        except _ARCHIVE_ERRORS as exc:
+            if not self._archive_errors:
+                raise
+            raise ArchiveReadError(str(exc) or type(exc).__name__) from exc
+        if self._budget is not None:
+            self._budget.spend(len(data))
         buffer[: len(data)] = data
         return len(data)
 
@@ -97,16 +110,18 @@ def _member_documents(stream: BinaryIO, name: str, origin: Origin, limits: Limit
     """The documents of one member. Its expanded bytes are charged to the archive's budget: those of
     the member (unless `metered` says the archive's stream is charged already) and, for a `.gz`
     member, those it decompresses to."""
-    member_stream: BinaryIO = stream if metered else io.BufferedReader(_Metered(stream, budget))
+    member_stream: BinaryIO = io.BufferedReader(_Metered(stream, None if metered else budget, archive_errors=True))
     if name.lower().endswith(".gz"):
         member_stream = io.BufferedReader(_Metered(gzip.GzipFile(fileobj=member_stream, mode="rb"), budget))
     yield from _PARSERS[kind_of(name) or "text"](member_stream, origin.member(name), limits)
 
 
 def _archive_failure(origin: Origin, position: int, last: str | None, exc: BaseException) -> Document:
-    after = f"after member {last!r}" if last else "before its first member"
+    after = f"past member {last!r}" if last else "before its first member"
     message = str(exc) or type(exc).__name__
-    reason = "truncated_archive" if isinstance(exc, EOFError) or "unexpected end" in message else "bad_archive"
+    cause = exc.__cause__ or exc
+    truncated = isinstance(cause, EOFError) or "unexpected end" in message or "ended before" in message
+    reason = "truncated_archive" if truncated else "bad_archive"
     return origin.reject(f"{origin.name}!#{position}", reason,
                          f"{origin.name}: cannot read the archive {after}: {message}; members before it were kept")
 
@@ -154,8 +169,8 @@ def read_tar(input_file: InputFile, limits: Limits, digest: FileDigest) -> Itera
                     return
     except ArchiveBomb as exc:  # while skipping or reading headers
         yield _bomb(origin, last or "#header", exc)
-    except _ARCHIVE_ERRORS as exc:
-        yield _archive_failure(origin, position + 1, last, exc)
+    except (*_ARCHIVE_ERRORS, ArchiveReadError) as exc:
+        yield _archive_failure(origin, position, last, exc)
     finally:
         finish(raw, digest)
         raw.close()
@@ -175,8 +190,9 @@ def read_zip(input_file: InputFile, limits: Limits, digest: FileDigest) -> Itera
                     continue
                 name = info.filename
                 mode = info.external_attr >> 16
-                unsafe = unsafe_member(name, link=stat.S_ISLNK(mode),
-                                       special=bool(mode) and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode))
+                file_type = stat.S_IFMT(mode)  # 0 when the zip was made without Unix modes
+                unsafe = unsafe_member(name, link=file_type == stat.S_IFLNK,
+                                       special=file_type not in (0, stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK))
                 last = name
                 if unsafe:
                     reason, why = unsafe
@@ -192,10 +208,10 @@ def read_zip(input_file: InputFile, limits: Limits, digest: FileDigest) -> Itera
                 except ArchiveBomb as exc:
                     yield _bomb(origin, name, exc)
                     return
-                except _ARCHIVE_ERRORS as exc:  # this member only: the directory still lists the others
+                except (*_ARCHIVE_ERRORS, ArchiveReadError) as exc:  # this member only: the directory lists the rest
                     yield origin.reject(f"{origin.name}!{name}", "bad_archive_member",
                                         f"{origin.name}!{name}: {exc or type(exc).__name__}")
     except _ARCHIVE_ERRORS as exc:
-        yield _archive_failure(origin, position + 1, last, exc)
+        yield _archive_failure(origin, position, last, exc)
     finally:
         digest_file(input_file.path, digest)

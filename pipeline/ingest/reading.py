@@ -85,14 +85,6 @@ def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:
     return data, False
 
 
-def drain(stream: io.BufferedIOBase) -> int:
-    """Read a stream to its end without keeping it; returns the byte count."""
-    total = 0
-    while chunk := stream.read(_CHUNK):
-        total += len(chunk)
-    return total
-
-
 COMPRESSION_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 

@@ -17,6 +17,8 @@ class RunConfig:
     workers: int = 1
     max_page_bytes: int = 8 * 1024 * 1024
     max_docs_per_shard: int = 20_000
+    max_archive_bytes: int = 4 * 1024**3  # an archive expanding past this is quarantined as archive_bomb
+    max_archive_ratio: int = 100  # ... or past this many times its compressed size
     target_shard_bytes: int = 64 * 1024 * 1024
     max_shards: int = 512
     site_chrome_min_pages: int = 2

@@ -22,12 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline import faultpoint
 from pipeline.clean import site_chrome
 from pipeline.clean.extract import content_hash, extract_article
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
 from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
-from pipeline.ingest.readers import read_documents
+from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
 from pipeline.langid import detect_language
 from pipeline.schema import (
@@ -48,6 +49,8 @@ from pipeline.sink import publish
 from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows
 
 ROWS_PER_OUTPUT_FILE = 500_000
+# Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
+CLI_RUN_PREFIX = "cli-"
 
 
 def partition_name(ingest_date: dt.date) -> str:
@@ -133,6 +136,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     plan = _read_json(_shard_path(work, index, "plan.json"))
     counter = site_chrome.BlockCounter()
     counted_texts: set[str] = set()
+    limits = Limits(config.max_page_bytes, config.max_archive_bytes, config.max_archive_ratio)
     file_stats = []
     pages = quarantined = 0
     with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
@@ -141,8 +145,10 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
             input_file = InputFile(**fields)
             digest = FileDigest()
             seen = 0
-            for document in read_documents(input_file, config.max_page_bytes, digest):
+            for document in read_documents(input_file, limits, digest):
                 seen += 1
+                if pages >= config.max_docs_per_shard and not isinstance(document, Rejection):
+                    document = over_shard_cap(document, config.max_docs_per_shard)
                 if isinstance(document, Rejection):
                     rejects.write(rejection_row(document))
                     quarantined += 1
@@ -154,6 +160,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                     if text_key not in counted_texts:
                         counted_texts.add(text_key)
                         counter.add_page(document.source, split_blocks(document.text), document.url)
+                faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})
@@ -317,14 +324,8 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     manifest_staged = os.path.join(work, "manifest.json")
     _write_json(manifest_staged, manifest)
 
-    partition = partition_name(config.ingest_date)
-    retired = os.path.join(work, "retired")
-    os.makedirs(retired, exist_ok=True)
-    publish.swap_directory(articles_dir, os.path.join(config.output, "articles", partition),
-                           os.path.join(retired, "articles"))
-    publish.swap_directory(os.path.join(staging, "quarantine"), os.path.join(config.output, "quarantine", partition),
-                           os.path.join(retired, "quarantine"))
-    publish.replace_file(manifest_staged, os.path.join(config.output, "manifests", f"{partition}.json"))
+    publish.publish_partition(config.output, partition_name(config.ingest_date), staging, manifest_staged,
+                              os.path.join(work, "retired"))
     publish.remove_tree(work)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
@@ -438,14 +439,20 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Every stage for one date in this process (or `config.workers` processes): what the CLI runs."""
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    run_id = run_id or f"cli-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+    run_id = run_id or f"{CLI_RUN_PREFIX}{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
     check_inputs(config.inputs)
     check_output(config.output)
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
+        work = work_dir(config, run_id)
+        publish.remove_abandoned_work(os.path.dirname(work), CLI_RUN_PREFIX, os.path.basename(work))
         shards = plan_shards(config, run_id)
+        faultpoint.reached("stage")
         _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)
+        faultpoint.reached("stage")
         learn_site_chrome(config, run_id)
+        faultpoint.reached("stage")
         _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
+        faultpoint.reached("stage")
         return publish_date_locked(config, run_id, started_at)
 
 

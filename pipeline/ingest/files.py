@@ -11,11 +11,21 @@ from pipeline.schema import Rejection
 
 # Longest suffix first, so '.jsonl.gz' wins over '.gz'.
 KIND_BY_SUFFIX: tuple[tuple[str, str], ...] = (
+    (".warc.wet.gz", "wet"),
+    (".warc.wet", "wet"),
     (".jsonl.gz", "jsonl"),
-    (".jsonl", "jsonl"),
+    (".tar.gz", "tar"),
     (".txt.gz", "text"),
+    (".wet.gz", "wet"),
+    (".jsonl", "jsonl"),
+    (".tgz", "tar"),
+    (".tar", "tar"),
     (".txt", "text"),
+    (".wet", "wet"),
+    (".zip", "zip"),
 )
+# What an archive member can be: page dumps only (no archive in an archive).
+MEMBER_KINDS = ("text", "jsonl")
 
 
 class InputError(Exception):

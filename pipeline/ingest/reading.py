@@ -59,6 +59,24 @@ def open_stream(path: str) -> tuple[ChecksummingReader, io.BufferedIOBase]:
     return raw, buffered
 
 
+def finish(raw: ChecksummingReader, digest: FileDigest) -> None:
+    """Complete `digest` with the whole file's size and checksum (left empty if the file cannot be read)."""
+    try:
+        done = raw.finish()
+    except OSError:
+        return
+    digest.bytes_read, digest.sha256 = done.bytes_read, done.sha256
+
+
+def digest_file(path: str, digest: FileDigest) -> None:
+    """The same for a file read by other means (a zip archive is read by seeking, not as a stream)."""
+    try:
+        with open(path, "rb") as handle:
+            finish(ChecksummingReader(handle), digest)  # type: ignore[arg-type]
+    except OSError:
+        return
+
+
 def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:
     """Up to `cap` bytes, and whether the stream held more (never holding more than cap+1 in memory)."""
     data = stream.read(cap + 1)
@@ -67,12 +85,9 @@ def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:
     return data, False
 
 
-def drain(stream: io.BufferedIOBase) -> int:
-    """Read a stream to its end without keeping it; returns the byte count."""
-    total = 0
-    while chunk := stream.read(_CHUNK):
-        total += len(chunk)
-    return total
-
-
 COMPRESSION_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def compression_reason(exc: BaseException) -> str:
+    """The quarantine code of a compression error: a stream cut short, or one that never was gzip."""
+    return "truncated_gzip" if isinstance(exc, EOFError) else "bad_gzip"

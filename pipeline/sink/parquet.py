@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import faultpoint
 from pipeline.schema import DICTIONARY_COLUMNS
 
 ROWS_PER_BATCH = 2_000
@@ -43,6 +44,7 @@ class StagedParquetWriter:
         if table.num_rows:
             self._writer.write_table(table.select(self.schema.names).cast(self.schema), row_group_size=ROWS_PER_GROUP)
             self.rows_written += table.num_rows
+            faultpoint.reached("parquet_batch")
 
     def _flush(self) -> None:
         if self._rows:
@@ -50,12 +52,14 @@ class StagedParquetWriter:
             self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
             self.rows_written += len(self._rows)
             self._rows = []
+            faultpoint.reached("parquet_batch")
 
     def commit(self) -> str:
         self._flush()
         self._writer.close()
         with open(self._temporary, "rb") as handle:
             os.fsync(handle.fileno())
+        faultpoint.reached("parquet_commit")
         os.replace(self._temporary, self.path)
         return self.path
 

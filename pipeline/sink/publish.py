@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -10,6 +11,8 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from pipeline import faultpoint
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -71,6 +74,7 @@ def swap_directory(staged: str, target: str, retired: str) -> None:
         os.rename(staged, target)
         return
     if _renameat2_exchange(staged, target):
+        faultpoint.reached("swap")
         os.rename(staged, retired)
         return
     os.rename(target, retired)
@@ -80,6 +84,40 @@ def swap_directory(staged: str, target: str, retired: str) -> None:
 def replace_file(staged: str, target: str) -> None:
     os.makedirs(os.path.dirname(target), exist_ok=True)
     os.replace(staged, target)
+
+
+def publish_partition(output: str, partition: str, staging: str, manifest: str, retired: str) -> None:
+    """Swap a date's staged articles, then its quarantine, then its manifest into `output`.
+
+    Each step is atomic on its own; the manifest goes last, so a manifest naming this run means all of it
+    is visible. A crash between steps leaves every directory complete (old or new), and the rerun replaces
+    whatever is still old. The previous outputs end under `retired`, which the caller deletes.
+    """
+    os.makedirs(retired, exist_ok=True)
+    faultpoint.reached("publish")
+    swap_directory(os.path.join(staging, "articles"), os.path.join(output, "articles", partition),
+                   os.path.join(retired, "articles"))
+    faultpoint.reached("publish")
+    swap_directory(os.path.join(staging, "quarantine"), os.path.join(output, "quarantine", partition),
+                   os.path.join(retired, "quarantine"))
+    faultpoint.reached("publish")
+    replace_file(manifest, os.path.join(output, "manifests", f"{partition}.json"))
+    faultpoint.reached("publish")
+
+
+def remove_abandoned_work(date_work: str, prefix: str, keep: str) -> list[str]:
+    """Delete the work directories under `date_work` named `prefix*`, except `keep`; returns what went.
+
+    Only for callers holding the date's lock for a whole run (the CLI): every other run with such a
+    directory held that lock too, so it is dead, and its half-made files would only fill the disk.
+    """
+    removed = []
+    with contextlib.suppress(FileNotFoundError):
+        for name in sorted(os.listdir(date_work)):
+            if name.startswith(prefix) and name != keep:
+                remove_tree(os.path.join(date_work, name))
+                removed.append(name)
+    return removed
 
 
 def remove_tree(path: str) -> None:

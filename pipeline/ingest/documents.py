@@ -1,0 +1,187 @@
+"""Streams to documents: a Page per readable document, a Rejection (reason code, message naming the file) per
+other one. The readers of every input kind share these."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from pipeline.clean.normalize import normalize_page
+from pipeline.ingest.decode import UndecodableError, decode_bytes
+from pipeline.ingest.files import InputFile
+from pipeline.ingest.reading import COMPRESSION_ERRORS, compression_reason, read_capped
+from pipeline.schema import Page, Rejection
+
+# How much of an oversized input is kept in the quarantine, for a human to look at.
+RAW_SAMPLE_BYTES = 64 * 1024
+
+Document = Page | Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The caps a reader enforces: a page over `max_page_bytes` is quarantined, never truncated; an archive
+    stops (quarantined as `archive_bomb`) past `max_archive_bytes` expanded, or past `max_archive_ratio`
+    times its compressed size once it has expanded to more than `ARCHIVE_RATIO_FLOOR` bytes."""
+
+    max_page_bytes: int
+    max_archive_bytes: int = 4 * 1024**3
+    max_archive_ratio: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where documents come from: the input file they are accounted to (`source_file`, the manifest's
+    key), the name their ids build on (the file's relative path, or `archive!member`), and the folder
+    naming the site of pages without a URL."""
+
+    source_file: str
+    name: str
+    folder: str
+
+    @classmethod
+    def of(cls, input_file: InputFile) -> Origin:
+        folder = os.path.dirname(input_file.relative)
+        site = os.path.basename(folder) if folder else os.path.basename(input_file.root.rstrip("/"))
+        return cls(input_file.relative, input_file.relative, site or "unknown")
+
+    def member(self, name: str) -> Origin:
+        folder = os.path.basename(os.path.dirname(name))
+        return Origin(self.source_file, f"{self.name}!{name}", folder or self.folder)
+
+    def reject(self, doc_id: str, reason: str, detail: str, raw: bytes = b"") -> Rejection:
+        return Rejection(doc_id, self.source_file, "ingest", reason, detail, raw)
+
+
+def source_of(url: str | None, origin: Origin) -> str:
+    """The site a page belongs to: its URL's host, else the folder holding the file."""
+    if url:
+        host = urlsplit(url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return origin.folder
+
+
+def make_page(doc_id: str, origin: Origin, data: bytes | str, *, url: str | None = None,
+              title: str | None = None, published: str | None = None, location: str | None = None) -> Document:
+    """Decode and normalize one document's text; reject it when nothing readable remains.
+
+    `location` (default: the doc id) is how messages name the document: it always includes the file."""
+    location = location or doc_id
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not raw:
+        return origin.reject(doc_id, "empty", f"{location}: empty document", raw)
+    try:
+        decoded = decode_bytes(raw) if isinstance(data, bytes) else None
+    except UndecodableError as exc:
+        return origin.reject(doc_id, exc.reason, f"{location}: {exc.detail}", raw)
+    text = decoded.text if decoded else str(data)
+    normalized = normalize_page(text)
+    if not normalized:
+        return origin.reject(doc_id, "whitespace_only",
+                             f"{location}: document holds only whitespace or invisible characters", raw)
+    return Page(
+        doc_id=doc_id,
+        source=source_of(url, origin),
+        source_file=origin.source_file,
+        text=normalized,
+        url=url,
+        title_hint=title,
+        published_hint=published,
+        input_encoding=decoded.encoding if decoded else "utf-8",
+        repairs=decoded.repairs if decoded else [],
+    )
+
+
+def too_large(doc_id: str, origin: Origin, detail: str, sample: bytes) -> Rejection:
+    return origin.reject(doc_id, "too_large", f"{doc_id}: {detail}", sample[:RAW_SAMPLE_BYTES])
+
+
+def over_shard_cap(page: Page, cap: int) -> Rejection:
+    """A page past the shard's document cap: quarantined whole (its text kept), not dropped."""
+    return Rejection(page.doc_id, page.source_file, "ingest", "over_shard_cap",
+                     f"{page.doc_id}: its shard already holds {cap} pages (max_docs_per_shard)",
+                     page.text.encode("utf-8"))
+
+
+def text_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:
+    """A text dump is one page, named by its file (or archive member)."""
+    doc_id = origin.name
+    try:
+        data, over = read_capped(stream, limits.max_page_bytes)
+        if over:
+            # Not drained to measure it: a compressed page could expand without end.
+            yield too_large(doc_id, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
+        else:
+            yield make_page(doc_id, origin, data)
+    except COMPRESSION_ERRORS as exc:
+        yield origin.reject(doc_id, compression_reason(exc), f"{doc_id}: {exc}")
+
+
+def jsonl_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:
+    """One page per line: `text` required, `id`/`url`/`title`/`published_at` used; blank lines skipped."""
+    line_number = 0
+    try:
+        while True:
+            line, over = _read_line(stream, limits.max_page_bytes)
+            if line is None:
+                break
+            line_number += 1
+            location = f"{origin.name}:{line_number}"
+            if over:
+                yield too_large(location, origin, f"line exceeds the cap of {limits.max_page_bytes} bytes", line)
+                continue
+            if not line.strip():
+                continue
+            yield _jsonl_document(line, location, origin)
+    except COMPRESSION_ERRORS as exc:
+        location = f"{origin.name}:{line_number + 1}"
+        yield origin.reject(location, compression_reason(exc), f"{location}: {exc}; lines before it were kept")
+
+
+
+
+def _jsonl_document(line: bytes, location: str, origin: Origin) -> Document:
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return origin.reject(location, "invalid_json", f"{location}: not JSON ({exc})", line)
+    if not isinstance(record, dict):
+        return origin.reject(location, "invalid_json", f"{location}: a JSON {type(record).__name__}, not an object",
+                             line)
+    if "text" not in record:
+        return origin.reject(location, "missing_text", f"{location}: no 'text' field", line)
+    text = record["text"]
+    if not isinstance(text, str):
+        return origin.reject(location, "bad_text_type", f"{location}: 'text' is a {type(text).__name__}, not a string",
+                             line)
+    doc_id = str(record["id"]) if record.get("id") not in (None, "") else location
+    page = make_page(doc_id, origin, text, url=_optional_str(record.get("url")),
+                     title=_optional_str(record.get("title")), published=_optional_str(record.get("published_at")),
+                     location=location)
+    if isinstance(page, Rejection):
+        page.raw = line
+    return page
+
+
+def _read_line(stream: BinaryIO, cap: int) -> tuple[bytes | None, bool]:
+    """One line of at most `cap` bytes; a longer line is skipped through to its end, not held."""
+    line = stream.readline(cap + 1)
+    if not line:
+        return None, False
+    if len(line) <= cap or line.endswith(b"\n"):
+        return line, False
+    head = line
+    while True:
+        rest = stream.readline(1 << 20)
+        if not rest or rest.endswith(b"\n"):
+            return head, True
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+

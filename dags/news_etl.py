@@ -81,11 +81,11 @@ def resolve_ingest_date(context: dict[str, Any]) -> dt.date:
     run_type = str(getattr(dag_run, "run_type", "")).lower()
     interval_start = context.get("data_interval_start")
     if interval_start is not None and ("scheduled" in run_type or "backfill" in run_type):
-        return interval_start.astimezone(dt.timezone.utc).date()
+        return interval_start.astimezone(dt.UTC).date()
     logical_date = context.get("logical_date")
     if logical_date is not None:
-        return logical_date.astimezone(dt.timezone.utc).date()
-    return dag_run.run_after.astimezone(dt.timezone.utc).date()
+        return logical_date.astimezone(dt.UTC).date()
+    return dag_run.run_after.astimezone(dt.UTC).date()
 
 
 def log_manifest_location(context: dict[str, Any]) -> None:
@@ -99,7 +99,7 @@ def log_manifest_location(context: dict[str, Any]) -> None:
 @dag(
     dag_id="news_etl",
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+    start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     catchup=False,
     max_active_runs=1,
     default_args={**DEFAULT_ARGS, "on_failure_callback": log_manifest_location},

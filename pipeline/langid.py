@@ -25,10 +25,10 @@ import numpy as np
 # loads them instead of compiling again; the cache must live somewhere writable even when the code
 # folder is read-only, as in a container image.
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "newsetl-numba-cache"))
-from numba import njit  # noqa: E402 - must see NUMBA_CACHE_DIR
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
+from numba import njit  # noqa: E402 - must see NUMBA_CACHE_DIR
 
 UNDETERMINED = "und"
 
@@ -250,7 +250,7 @@ def language_probabilities(text: str) -> dict[str, float]:
     count = 1 << 15
     while not len(probs := _trials(rows, model.probs, _mt_outputs(count))):
         count *= 2
-    return dict(zip(model.languages, probs.tolist()))
+    return dict(zip(model.languages, probs.tolist(), strict=True))
 
 
 def detect_language(text: str) -> LanguageGuess:

@@ -30,7 +30,7 @@ from pipeline.config import RunConfig
 from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
-from pipeline.langid import detect_language
+from pipeline.langid import UNDETERMINED, detect_language
 from pipeline.schema import (
     ARTICLE_FILE_SCHEMA,
     ARTICLE_SCHEMA,
@@ -195,16 +195,23 @@ def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
 
 
 def detect_language_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
-    """Tag every staged article of the shard with its language."""
+    """Tag every staged article of the shard with its language; one with no language evidence is quarantined."""
     work = work_dir(config, run_id)
     languages: Counter = Counter()
-    with StagedParquetWriter(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer:
+    quarantined = 0
+    with StagedParquetWriter(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer, \
+            StagedParquetWriter(_shard_path(work, index, "language.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
         for row in iter_rows(_shard_path(work, index, "articles.parquet")):
             article = article_from_row(row)
-            tag_language(article)
+            rejection = tag_language(article)
+            if rejection is not None:
+                rejects.write(rejection_row(rejection))
+                quarantined += 1
+                continue
             languages[article.language] += 1
             writer.write(article_row(article))
-    return {"shard": index, "articles": sum(languages.values()), "languages": len(languages)}
+    return {"shard": index, "articles": sum(languages.values()), "languages": len(languages),
+            "quarantined": quarantined}
 
 
 def clean_and_detect_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
@@ -231,18 +238,26 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
                 rejects.write(rejection_row(result))
                 quarantined += 1
                 continue
-            if detect:
-                tag_language(result)
+            if detect and (rejection := tag_language(result)) is not None:
+                rejects.write(rejection_row(rejection))
+                quarantined += 1
+                continue
             writer.write(article_row(result))
             articles += 1
     return {"shard": index, "articles": articles, "quarantined": quarantined}
 
 
-def tag_language(article: Article) -> None:
-    """Language of the cleaned title and body only: chrome would pull it toward the site's UI language."""
+def tag_language(article: Article) -> Rejection | None:
+    """Tag the article with the language of its cleaned title and body (chrome would pull toward the site's
+    interface language); an article whose text gives no evidence at all comes back as a Rejection."""
     text = f"{article.title}\n\n{article.body}" if article.title else article.body
     guess = detect_language(text)
     article.language, article.language_score = guess.language, round(guess.score, 6)
+    if guess.language != UNDETERMINED:
+        return None
+    return Rejection(article.doc_id, article.source_file, "detect_language", "no_language_evidence",
+                     f"{article.source_file}: langdetect finds no language evidence in the cleaned text",
+                     article.body.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- publish
@@ -301,6 +316,7 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     quarantine_files = [os.path.join(work, "discover.quarantine.parquet")]
     quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.ingest.quarantine.parquet")))
     quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.clean.quarantine.parquet")))
+    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.language.quarantine.parquet")))
     quarantined_by_reason: Counter = Counter()
     quarantined_by_file: Counter = Counter()
     quarantine_path = os.path.join(staging, "quarantine", "part-00000.parquet")

@@ -23,7 +23,7 @@ def run(argv: list[str], fault: str | None) -> None:
 
 
 def _warm() -> None:
-    from conftest import article_page
+    from tests.support import article_page
 
     with tempfile.TemporaryDirectory() as folder:
         with open(os.path.join(folder, "page.txt"), "w", encoding="utf-8") as handle:

@@ -80,7 +80,7 @@ def test_duckdb_and_polars_read_the_dataset_directly(sample_output: Path) -> Non
 
 def test_manifest_adds_up_and_names_every_input(sample_output: Path) -> None:
     manifest = read_manifest(sample_output, DATE)
-    assert_accounted(manifest)
+    assert_accounted(sample_output, DATE)
     counts = manifest["counts"]
     assert counts == {"documents_seen": 8, "written": 6, "quarantined": 1, "duplicates": 1, "balanced": True}
     assert manifest["quarantined_by_reason"] == {"invalid_json": 1}

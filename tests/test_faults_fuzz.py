@@ -11,9 +11,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from conftest import article_page, assert_accounted, read_manifest, run_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.support import article_page, assert_accounted, read_manifest, run_checked
 
 _counter = itertools.count()
 

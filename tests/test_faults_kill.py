@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import (
+from tests.support import (
     DATE,
     article_page,
     published,

@@ -38,7 +38,7 @@ def reference_probabilities(factory: DetectorFactory, text: str) -> tuple[dict[s
         ranked = detector.get_probabilities()
     except LangDetectException:
         return {}, ""
-    return dict(zip(factory.langlist, detector.langprob)), ranked[0].lang
+    return dict(zip(factory.langlist, detector.langprob, strict=True)), ranked[0].lang
 
 
 @pytest.mark.parametrize("level", STRIDES)

@@ -355,7 +355,8 @@ _UPDATED = re.compile(
     r"(?<![^\W\d_])(?:updated?|aktualisiert|zuletzt|letzte|mis à jour|actualizado|atualizado|"
     r"aggiornato|bijgewerkt|zaktualizowano|päivitetty|обновлено|modified|geändert|bearbeitet)(?![^\W\d_])",
     re.IGNORECASE)
-_BYLINE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|przez|autor|author|av|af):?\s+(?P<n>[^\W\d_])", re.IGNORECASE)
+_BYLINE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|przez|autor|author|av|af):?\s+(?P<n>[^\W\d_])",
+                     re.IGNORECASE)
 _EMBED = re.compile(r"\(@\w+\)|post shared by|@\w+\s+(?:on\s+)?$", re.IGNORECASE)
 """Embedded tweets/posts carry their own dates: "— Jane (@jane) May 4, 2021"."""
 

@@ -24,6 +24,8 @@ from pipeline.schema import Article, Page, Rejection
 
 # How much of the page's longest text the language is detected on: enough to be sure, cheap to run.
 LANGUAGE_SAMPLE_CHARS = 1500
+# Fewer letters than this in a whole page: numbers, symbols or URLs, not text in any language.
+MIN_LETTERS_FOR_LANGUAGE = 20
 # How far before the body a dateline may stand and still head it.
 HEADER_ZONE_BLOCKS = 12
 # After the title, the first run of prose this share as strong as the strongest is the article.
@@ -84,6 +86,11 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     body = "\n\n".join(blocks[i] for i in body_indices)
     word_count = count_words(body)
     if word_count < min_body_words:
+        letters = sum(character.isalpha() for character in page.text)
+        if letters < MIN_LETTERS_FOR_LANGUAGE:
+            return Rejection(page.doc_id, page.source_file, "clean", "no_language_evidence",
+                             f"{page.source_file}: {letters} letters in {len(blocks)} blocks: no text to read "
+                             "or to tell the language of", page.text.encode("utf-8"))
         return Rejection(page.doc_id, page.source_file, "clean", "no_article",
                          f"{page.source_file}: no article text found ({word_count} words of body in "
                          f"{len(blocks)} blocks)", page.text.encode("utf-8"))

@@ -53,10 +53,10 @@ def test_trigger_form_params_are_typed_and_described(dagbag) -> None:
 def test_ingest_date_precedence() -> None:
     from dags.news_etl import resolve_ingest_date  # noqa: PLC0415 - the DAG file is importable as a module
 
-    midnight = dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.timezone.utc)
+    midnight = dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC)
     scheduled = SimpleNamespace(run_type="scheduled", run_after=midnight)
-    manual = SimpleNamespace(run_type="manual", run_after=dt.datetime(2026, 3, 5, 23, 0, tzinfo=dt.timezone.utc))
-    interval_start = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+    manual = SimpleNamespace(run_type="manual", run_after=dt.datetime(2026, 3, 5, 23, 0, tzinfo=dt.UTC))
+    interval_start = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     assert resolve_ingest_date({"params": {"ingest_date": "2020-05-06"}, "dag_run": scheduled}) == dt.date(2020, 5, 6)
     assert resolve_ingest_date({"params": {}, "dag_run": scheduled, "data_interval_start": interval_start,
                                 "logical_date": midnight}) == dt.date(2026, 3, 1)
@@ -72,7 +72,7 @@ def test_dag_test_runs_the_sample_end_to_end(dagbag, tmp_path: Path) -> None:
                              "target_shard_mb": 1})
     assert str(run.state) in {"success", "DagRunState.SUCCESS"}
     manifest = read_manifest(tmp_path, "2022-03-16")
-    assert_accounted(manifest)
+    assert_accounted(tmp_path, "2022-03-16")
     assert manifest["counts"]["written"] == 6
     table = read_articles(tmp_path)
     assert sorted(set(table["language"].to_pylist())) == ["de", "en", "es", "fr"]

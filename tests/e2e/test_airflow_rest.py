@@ -44,7 +44,7 @@ def test_manual_run_with_conf_through_the_rest_api(airflow: AirflowServices, tmp
     assert run["state"] == "success", f"run failed; task logs under {airflow.home}/logs"
 
     manifest = read_manifest(tmp_path, "2022-03-16")
-    assert_accounted(manifest)
+    assert_accounted(tmp_path, "2022-03-16")
     table = read_articles(tmp_path)
     assert table.num_rows == manifest["counts"]["written"] == 6
     assert sorted(set(table["language"].to_pylist())) == ["de", "en", "es", "fr"]
@@ -66,5 +66,5 @@ def test_scheduled_run_writes_the_day_of_its_data_interval(airflow: AirflowServi
     assert run["state"] == "success"
     day = run["data_interval_start"][:10]
     manifest = read_manifest(airflow.scheduled_output, day)
-    assert_accounted(manifest)
+    assert_accounted(airflow.scheduled_output, day)
     assert manifest["counts"]["written"] == 1

@@ -11,7 +11,8 @@ import zipfile
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from conftest import article_page, run_checked
+
+from tests.support import article_page, run_checked
 
 MEMBERS = {
     "site/a.txt": article_page(1).encode(),

@@ -10,10 +10,10 @@ import os
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from conftest import DATE, article_page, run_checked, write_files
 
 from pipeline.config import RunConfig
 from pipeline.run import clean_and_detect_shard, ingest_shard, learn_site_chrome, plan_shards, publish_date
+from tests.support import DATE, article_page, run_checked, write_files
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 NUMBERS = "\n\n".join(["Figures", " ".join(str(1000 + 7 * i) for i in range(60))])
@@ -27,6 +27,7 @@ BAD = {
     "mostly-nul.txt": (b"\x00" * 4000 + b"hello", "binary"),
     "truncated.txt.gz": (_gz[: len(_gz) // 2], "truncated_gzip"),
     "not-gzip.txt.gz": (article_page(8).encode(), "bad_gzip"),
+    "numbers.txt": (NUMBERS.encode(), "no_language_evidence"),
     "chrome-only.txt": (b"Sign in to Example News\n\nHome | World\n\n(c) 2022 Example News.\n", "no_article"),
 }
 JSONL_LINES = [  # (line, reason or None for a good line)
@@ -48,7 +49,6 @@ GOOD = {  # decodable with care: kept, with the encoding and any repair noted
                    []),
     "nul.txt": (article_page(7).encode().replace(b"would change", b"would\x00 change", 3), "utf-8",
                 ["removed 3 NUL bytes"]),
-    "numbers.txt": (NUMBERS.encode(), "utf-8", []),
 }
 
 
@@ -93,7 +93,7 @@ def test_damaged_or_legacy_text_is_kept_with_its_repairs(bad_run, name):
     article = articles[name]
     assert article["input_encoding"] == encoding
     assert article["repairs"] == repairs
-    assert "would change" in article["body"] or name == "numbers.txt"
+    assert "would change" in article["body"]
 
 
 def test_legacy_text_is_decoded_without_mojibake(bad_run):
@@ -102,11 +102,10 @@ def test_legacy_text_is_decoded_without_mojibake(bad_run):
     assert "\x00" not in articles["nul.txt"]["body"]
 
 
-def test_text_without_language_evidence_is_written_as_und(bad_run):
-    """Decided: written, language 'und' and score 0, so a reader can filter it; not quarantined."""
+def test_text_without_language_evidence_is_quarantined_not_written(bad_run):
+    """No letters, nothing to read: quarantined with its own reason, never written as an article."""
     _, _, articles = bad_run
-    assert articles["numbers.txt"]["language"] == "und"
-    assert articles["numbers.txt"]["language_score"] == 0.0
+    assert "numbers.txt" not in articles
 
 
 def test_good_files_are_written_alongside_bad_ones(bad_run):
@@ -153,7 +152,7 @@ def test_file_vanishing_or_unreadable_between_discovery_and_ingest(tmp_path):
     assert "No such file" in quarantine["p1.txt"]["detail"] and "p1.txt" in quarantine["p1.txt"]["detail"]
     assert "Is a directory" in quarantine["p2.txt"]["detail"]
     assert manifest["counts"]["written"] == 2
-    from conftest import assert_accounted
+    from tests.support import assert_accounted
 
     assert_accounted(tmp_path / "out")
 

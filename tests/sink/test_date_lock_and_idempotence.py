@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pyarrow.dataset as ds
-from conftest import DATE, article_page, published, run_checked, visible_articles, write_files
 
 from pipeline.cli import main
+from tests.support import DATE, article_page, published, run_checked, visible_articles, write_files
 
 REPO = Path(__file__).parents[2]
 
@@ -86,7 +86,7 @@ def test_limits_from_the_cli_quarantine_pages_never_truncate(tmp_path):
     code = main(["run", str(pages), "--out", str(out), "--date", DATE, "--max-page-bytes", "20000",
                  "--max-docs-per-shard", "3"])
     assert code == 0
-    from conftest import assert_accounted, read_manifest
+    from tests.support import assert_accounted, read_manifest
 
     assert_accounted(out)
     manifest = read_manifest(out)

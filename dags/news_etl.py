@@ -18,7 +18,7 @@ import logging
 import os
 from typing import Any
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task, task_group
 from airflow.sdk.definitions.timetables.interval import CronDataIntervalTimetable
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,8 @@ def news_etl() -> None:
 
         return ingest_shard(RunConfig.from_dict(config), run_key, shard)
 
-    @task
+    # A night without input maps no shard task: the date must still be published (empty), not skipped.
+    @task(trigger_rule=TriggerRule.NONE_FAILED)
     def learn_site_chrome(config: dict[str, Any], run_key: str) -> dict[str, int]:
         """Blocks repeated across a site's pages, tonight and on earlier nights, become chrome."""
         from pipeline.config import RunConfig
@@ -181,7 +182,7 @@ def news_etl() -> None:
 
         detect_language(config, run_key, clean(config, run_key, shard))
 
-    @task(outlets=[ARTICLES])
+    @task(outlets=[ARTICLES], trigger_rule=TriggerRule.NONE_FAILED)
     def publish(config: dict[str, Any], run_key: str) -> dict[str, Any]:
         """Drop exact duplicates across shards and swap the date's new output in, atomically."""
         from pipeline.config import RunConfig

@@ -77,3 +77,16 @@ def test_dag_test_runs_the_sample_end_to_end(dagbag, tmp_path: Path) -> None:
     table = read_articles(tmp_path)
     assert sorted(set(table["language"].to_pylist())) == ["de", "en", "es", "fr"]
     assert not (tmp_path / "_work").exists()
+
+
+def test_a_night_without_input_still_publishes_an_empty_date(dagbag, tmp_path: Path) -> None:
+    """No shard maps no shard task; publish must still run, replacing the date with an empty one."""
+    empty = tmp_path / "in"
+    empty.mkdir()
+    run = dagbag.get_dag("news_etl").test(run_conf={"input_path": str(empty), "output_path": str(tmp_path / "out"),
+                                                    "ingest_date": "2022-01-11"})
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["publish"].endswith("success") and states["report"].endswith("success"), states
+    manifest = read_manifest(tmp_path / "out", "2022-01-11")
+    assert manifest["counts"]["documents_seen"] == 0 and manifest["counts"]["balanced"] is True
+    assert not (tmp_path / "out" / "_work").exists()

@@ -5,6 +5,9 @@
 Points: `document` (each ingested document), `stage` (after each stage of `run_pipeline`),
 `parquet_batch` (each batch written to a staged file), `parquet_commit` (a staged file complete, not yet
 renamed), `publish` (between the steps of a date's publish), `swap` (inside a directory swap).
+
+With `NEWSETL_FAULT_ONCE=PATH` as well, only the first process to get there acts (it creates PATH
+first): an Airflow task is then killed on its first try and left alone on its retry.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import signal
 from collections import Counter
 
 ENVIRONMENT_VARIABLE = "NEWSETL_FAULT"
+ONCE_VARIABLE = "NEWSETL_FAULT_ONCE"
 
 _reached: Counter = Counter()
 
@@ -27,5 +31,16 @@ def reached(point: str) -> None:
         return
     count, _, action = rest.partition(":")
     _reached[point] += 1
-    if _reached[point] == int(count or 1):
+    if _reached[point] == int(count or 1) and _first_across_processes():
         os.kill(os.getpid(), signal.SIGSTOP if action == "stop" else signal.SIGKILL)
+
+
+def _first_across_processes() -> bool:
+    marker = os.environ.get(ONCE_VARIABLE)
+    if not marker:
+        return True
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True

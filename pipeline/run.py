@@ -109,8 +109,16 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     Few big shards keep Airflow's per-task overhead small; the cap keeps mapping under max_map_length.
     """
     total = sum(f.size for f in files)
-    target = max(config.target_shard_bytes, -(-total // max(config.max_shards, 1)))
-    max_files = max(config.max_docs_per_shard, -(-len(files) // max(config.max_shards, 1)))
+    limit = max(config.max_shards, 1)
+    target = max(config.target_shard_bytes, -(-total // limit))
+    max_files = max(config.max_docs_per_shard, -(-len(files) // limit))
+    # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
+    while len(shards := _pack(files, target, max_files)) > limit:
+        target, max_files = target * 2, max_files * 2
+    return shards
+
+
+def _pack(files: list[InputFile], target: int, max_files: int) -> list[list[InputFile]]:
     shards: list[list[InputFile]] = []
     current: list[InputFile] = []
     current_bytes = 0

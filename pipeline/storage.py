@@ -165,6 +165,7 @@ def upload(local_path: str, location: str) -> None:
 
 def download(location: str, local_path: str) -> None:
     fs, path = filesystem(location)
+    os.makedirs(os.path.dirname(local_path) or ".", exist_ok=True)
     pafs.copy_files(path, local_path, source_filesystem=fs, destination_filesystem=pafs.LocalFileSystem())
 
 

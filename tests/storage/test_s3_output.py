@@ -120,6 +120,10 @@ def test_input_from_s3(s3, local_reference) -> None:
     assert ([{k: e[k] for k in key} for e in manifest["inputs"]]
             == [{k: e[k] for k in key} for e in local_manifest["inputs"]])
     assert manifest["skipped_files"] == local_manifest["skipped_files"] == ["README.md"]
+    # the next date learns site chrome from this one's state on the store (a window of two dates)
+    run_cli("run", inputs, "--out", output, "--date", "2022-03-17")
+    assert _objects(f"{output}/state/site_chrome") == {
+        f"{output}/state/site_chrome/ingest_date={day}.parquet" for day in (DATE, "2022-03-17")}
 
 
 def test_s3_input_and_local_output(s3, tmp_path, local_reference) -> None:

@@ -3,16 +3,18 @@
 plan_shards ─► ingest_shard (each) ─► learn_site_chrome ─► clean_shard ─► detect_language_shard (each)
 ─► publish_date. Every stage reads and writes files under the run's work directory, by path, so the DAG
 passes only paths and counts between tasks, and a retried stage simply overwrites its own outputs.
+
+The output root (and so the work directory under it) may be a local path or an object-store URL
+(`pipeline.storage`): shard tasks on different machines then share the work directory through the store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
-import json
 import os
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
@@ -20,14 +22,13 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from pipeline import faultpoint
+from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
 from pipeline.clean.extract import content_hash, extract_article
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
-from pipeline.ingest.files import InputFile, check_inputs, discover, skipped_files
+from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
 from pipeline.langid import UNDETERMINED, detect_language
@@ -46,7 +47,7 @@ from pipeline.schema import (
     rejection_row,
 )
 from pipeline.sink import publish
-from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows
+from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows, open_parquet
 
 ROWS_PER_OUTPUT_FILE = 500_000
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
@@ -60,23 +61,19 @@ def partition_name(ingest_date: dt.date) -> str:
 def work_dir(config: RunConfig, run_id: str) -> str:
     """Where a run stages its files: under '_work', which dataset readers skip (leading underscore)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
-    return os.path.join(config.output, "_work", partition_name(config.ingest_date), safe)
+    return storage.join(config.output, "_work", partition_name(config.ingest_date), safe)
 
 
 def _shard_path(work: str, index: int, what: str) -> str:
-    return os.path.join(work, f"shard-{index:05d}.{what}")
+    return storage.join(work, f"shard-{index:05d}.{what}")
 
 
 def _write_json(path: str, data: Any) -> None:
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False, default=str)
-    os.replace(temporary, path)
+    storage.write_json(path, data)  # locally: a temporary file renamed into place
 
 
 def _read_json(path: str) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return storage.read_json(path)
 
 
 # ---------------------------------------------------------------- plan
@@ -87,15 +84,16 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
     check_inputs(config.inputs)
     work = work_dir(config, run_id)
     publish.remove_tree(work)
-    os.makedirs(work, exist_ok=True)
+    if not storage.is_remote(work):
+        os.makedirs(work, exist_ok=True)
     files: list[InputFile] = []
     rejections: list[Rejection] = []
     for item in discover(config.inputs):
         (rejections if isinstance(item, Rejection) else files).append(item)
-    with StagedParquetWriter(os.path.join(work, "discover.quarantine.parquet"), QUARANTINE_SCHEMA) as writer:
+    with StagedParquetWriter(storage.join(work, "discover.quarantine.parquet"), QUARANTINE_SCHEMA) as writer:
         for rejection in rejections:
             writer.write(rejection_row(rejection))
-    _write_json(os.path.join(work, "discover.json"), {
+    _write_json(storage.join(work, "discover.json"), {
         "skipped_files": skipped_files(config.inputs),
         "rejections": [{"doc_id": r.doc_id, "reason": r.reason} for r in rejections],
     })
@@ -111,8 +109,16 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     Few big shards keep Airflow's per-task overhead small; the cap keeps mapping under max_map_length.
     """
     total = sum(f.size for f in files)
-    target = max(config.target_shard_bytes, -(-total // max(config.max_shards, 1)))
-    max_files = max(config.max_docs_per_shard, -(-len(files) // max(config.max_shards, 1)))
+    limit = max(config.max_shards, 1)
+    target = max(config.target_shard_bytes, -(-total // limit))
+    max_files = max(config.max_docs_per_shard, -(-len(files) // limit))
+    # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
+    while len(shards := _pack(files, target, max_files)) > limit:
+        target, max_files = target * 2, max_files * 2
+    return shards
+
+
+def _pack(files: list[InputFile], target: int, max_files: int) -> list[list[InputFile]]:
     shards: list[list[InputFile]] = []
     current: list[InputFile] = []
     current_bytes = 0
@@ -145,22 +151,23 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
             input_file = InputFile(**fields)
             digest = FileDigest()
             seen = 0
-            for document in read_documents(input_file, limits, digest):
-                seen += 1
-                if pages >= config.max_docs_per_shard and not isinstance(document, Rejection):
-                    document = over_shard_cap(document, config.max_docs_per_shard)
-                if isinstance(document, Rejection):
-                    rejects.write(rejection_row(document))
-                    quarantined += 1
-                else:
-                    page_writer.write(page_row(document))
-                    pages += 1
-                    # A page repeated verbatim would make its own text look like site chrome: count it once.
-                    text_key = content_hash(f"{document.source}\n{document.text}")
-                    if text_key not in counted_texts:
-                        counted_texts.add(text_key)
-                        counter.add_page(document.source, split_blocks(document.text), document.url)
-                faultpoint.reached("document")
+            with local_copy(input_file) as readable:
+                for document in read_documents(readable, limits, digest):
+                    seen += 1
+                    if pages >= config.max_docs_per_shard and not isinstance(document, Rejection):
+                        document = over_shard_cap(document, config.max_docs_per_shard)
+                    if isinstance(document, Rejection):
+                        rejects.write(rejection_row(document))
+                        quarantined += 1
+                    else:
+                        page_writer.write(page_row(document))
+                        pages += 1
+                        # A page repeated verbatim would make its own text look like site chrome: count it once.
+                        text_key = content_hash(f"{document.source}\n{document.text}")
+                        if text_key not in counted_texts:
+                            counted_texts.add(text_key)
+                            counter.add_page(document.source, split_blocks(document.text), document.url)
+                    faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})
@@ -174,18 +181,48 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
 def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
     """Merge the shards' block counts into the persistent state and derive this run's chrome model."""
     work = work_dir(config, run_id)
-    tables = [pq.read_table(path) for path in sorted(glob.glob(os.path.join(work, "shard-*.counts.parquet")))]
+    tables = [open_parquet(path).read() for path in storage.glob_files(work, "shard-*.counts.parquet")]
     merged = site_chrome.merge_counts(tables)
-    site_chrome.write_date_counts(config.output, config.ingest_date, merged)
-    window = site_chrome.load_window_counts(config.output, config.ingest_date, config.site_chrome_window_days)
-    model = site_chrome.build_model(window, config.site_chrome_min_pages, config.site_chrome_min_share)
-    site_chrome.save_model(model, os.path.join(work, "site_chrome.parquet"))
+    if not storage.is_remote(config.output):
+        site_chrome.write_date_counts(config.output, config.ingest_date, merged)
+        window = site_chrome.load_window_counts(config.output, config.ingest_date, config.site_chrome_window_days)
+        model = site_chrome.build_model(window, config.site_chrome_min_pages, config.site_chrome_min_share)
+        site_chrome.save_model(model, storage.join(work, "site_chrome.parquet"))
+        return {"chrome_blocks": len(model.chrome)}
+    # On object storage the state files are small: work on local copies of the window, upload what changed.
+    scratch = storage.scratch_dir()
+    try:
+        remote_state = site_chrome.state_dir(config.output).replace(os.sep, "/")
+        first = config.ingest_date - dt.timedelta(days=config.site_chrome_window_days - 1)
+        for url in storage.glob_files(remote_state, "ingest_date=*.parquet"):
+            name = storage.basename(url)
+            day = dt.date.fromisoformat(name.removeprefix("ingest_date=").removesuffix(".parquet"))
+            if first <= day < config.ingest_date:
+                storage.download(url, os.path.join(site_chrome.state_dir(scratch), name))
+        written = site_chrome.write_date_counts(scratch, config.ingest_date, merged)
+        storage.upload(written, storage.join(remote_state, os.path.basename(written)))
+        window = site_chrome.load_window_counts(scratch, config.ingest_date, config.site_chrome_window_days)
+        model = site_chrome.build_model(window, config.site_chrome_min_pages, config.site_chrome_min_share)
+        site_chrome.save_model(model, os.path.join(scratch, "site_chrome.parquet"))
+        storage.upload(os.path.join(scratch, "site_chrome.parquet"), storage.join(work, "site_chrome.parquet"))
+    finally:
+        storage.remove_tree(scratch)
     return {"chrome_blocks": len(model.chrome)}
 
 
 def _load_site_model(work: str) -> site_chrome.SiteChromeModel:
-    path = os.path.join(work, "site_chrome.parquet")
-    return site_chrome.load_model(path) if os.path.exists(path) else site_chrome.SiteChromeModel.empty()
+    path = storage.join(work, "site_chrome.parquet")
+    if not storage.exists(path):
+        return site_chrome.SiteChromeModel.empty()
+    if not storage.is_remote(path):
+        return site_chrome.load_model(path)
+    scratch = storage.scratch_dir()
+    try:
+        local = os.path.join(scratch, "site_chrome.parquet")
+        storage.download(path, local)
+        return site_chrome.load_model(local)
+    finally:
+        storage.remove_tree(scratch)
 
 
 def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
@@ -272,21 +309,37 @@ def publish_date(config: RunConfig, run_id: str) -> dict[str, Any]:
 def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None = None) -> dict[str, Any]:
     """publish_date for a caller that already holds the date's lock."""
     work = work_dir(config, run_id)
-    staging = os.path.join(work, "publish")
-    publish.remove_tree(staging)
-    shard_files = sorted(glob.glob(os.path.join(work, "shard-*.languages.parquet")))
+    partition = partition_name(config.ingest_date)
+    remote = storage.is_remote(config.output)
+    if remote:
+        # No rename on object storage: write straight to the date's folders under names no other run uses;
+        # nothing reads them until the manifest, written last, lists them.
+        token = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+        def target(kind: str, *rest: str) -> tuple[str, str]:
+            *folders, name = rest
+            name = name.replace("part-", f"part-{token}-", 1)
+            return storage.join(config.output, kind, partition, *folders, name), "/".join([kind, *folders, name])
+    else:
+        staging = os.path.join(work, "publish")
+        publish.remove_tree(staging)
+
+        def target(kind: str, *rest: str) -> tuple[str, str]:
+            return os.path.join(staging, kind, *rest), os.path.join(kind, *rest)
+
+    shard_files = storage.glob_files(work, "shard-*.languages.parquet")
     dropped, duplicates, duplicate_ids = _find_duplicates(shard_files)
 
     written_by_language: Counter = Counter()
     written_by_file: Counter = Counter()
-    articles_dir = os.path.join(staging, "articles")
     writers: dict[str, StagedParquetWriter] = {}
+    relative: dict[str, str] = {}
     file_counts: Counter = Counter()
     outputs: list[dict[str, Any]] = []
     try:
         for file_index, path in enumerate(shard_files):
             offset = 0
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH):
+            for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
                 table = pa.Table.from_batches([batch])
                 rows = range(offset, offset + table.num_rows)
                 offset += table.num_rows
@@ -297,29 +350,31 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
                     writer = writers.get(language)
                     if writer is None or writer.rows_written >= ROWS_PER_OUTPUT_FILE:
                         if writer is not None:
-                            outputs.append(_committed(writer, staging))
+                            outputs.append(_committed(writer, relative))
                         name = f"part-{file_counts[language]:05d}.parquet"
                         file_counts[language] += 1
-                        writer = writers[language] = StagedParquetWriter(
-                            os.path.join(articles_dir, f"language={language}", name), ARTICLE_FILE_SCHEMA)
+                        location, relative_path = target("articles", f"language={language}", name)
+                        writer = writers[language] = StagedParquetWriter(location, ARTICLE_FILE_SCHEMA)
+                        relative[location] = relative_path
                     writer.write_table(part)
                     written_by_language[language] += part.num_rows
                     written_by_file.update(part["source_file"].to_pylist())
         for writer in writers.values():
-            outputs.append(_committed(writer, staging))
+            outputs.append(_committed(writer, relative))
     except BaseException:
         for writer in writers.values():
             writer.abort()
         raise
-    os.makedirs(articles_dir, exist_ok=True)
+    if not remote:
+        os.makedirs(os.path.join(staging, "articles"), exist_ok=True)
 
-    quarantine_files = [os.path.join(work, "discover.quarantine.parquet")]
-    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.ingest.quarantine.parquet")))
-    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.clean.quarantine.parquet")))
-    quarantine_files += sorted(glob.glob(os.path.join(work, "shard-*.language.quarantine.parquet")))
+    quarantine_files = [storage.join(work, "discover.quarantine.parquet")]
+    quarantine_files += storage.glob_files(work, "shard-*.ingest.quarantine.parquet")
+    quarantine_files += storage.glob_files(work, "shard-*.clean.quarantine.parquet")
+    quarantine_files += storage.glob_files(work, "shard-*.language.quarantine.parquet")
     quarantined_by_reason: Counter = Counter()
     quarantined_by_file: Counter = Counter()
-    quarantine_path = os.path.join(staging, "quarantine", "part-00000.parquet")
+    quarantine_path, quarantine_relative = target("quarantine", "part-00000.parquet")
     with StagedParquetWriter(quarantine_path, QUARANTINE_SCHEMA) as writer:
         for batch in iter_batches(quarantine_files):
             table = pa.Table.from_batches([batch])
@@ -332,25 +387,28 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
                                                  "with different text", body.encode("utf-8"))))
             quarantined_by_reason["duplicate_id"] += 1
             quarantined_by_file[source_file] += 1
-    outputs.append({"path": os.path.relpath(quarantine_path, staging), "rows": writer.rows_written})
+    outputs.append({"path": quarantine_relative, "rows": writer.rows_written})
 
     duplicates_by_file = Counter(source_file for source_file, _ in duplicates.values())
     manifest = _manifest(config, run_id, work, started_at, written_by_language, written_by_file,
                          quarantined_by_reason, quarantined_by_file, duplicates, duplicates_by_file, outputs)
+    if remote:
+        publish.commit_remote(config.output, partition, manifest)
+        publish.remove_tree(work)
+        return manifest
     manifest_staged = os.path.join(work, "manifest.json")
     _write_json(manifest_staged, manifest)
 
-    publish.publish_partition(config.output, partition_name(config.ingest_date), staging, manifest_staged,
-                              os.path.join(work, "retired"))
+    publish.publish_partition(config.output, partition, staging, manifest_staged, os.path.join(work, "retired"))
     publish.remove_tree(work)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
     return manifest
 
 
-def _committed(writer: StagedParquetWriter, staging: str) -> dict[str, Any]:
+def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[str, Any]:
     writer.commit()
-    return {"path": os.path.relpath(writer.path, staging), "rows": writer.rows_written}
+    return {"path": relative[writer.path], "rows": writer.rows_written}
 
 
 def _find_duplicates(shard_files: list[str]) -> tuple[set[tuple[int, int]], dict[str, tuple[str, str]],
@@ -390,9 +448,9 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
               written_by_file: Counter, quarantined_by_reason: Counter, quarantined_by_file: Counter,
               duplicates: dict[str, tuple[str, str]], duplicates_by_file: Counter,
               outputs: list[dict[str, Any]]) -> dict[str, Any]:
-    discovered = _read_json(os.path.join(work, "discover.json"))
+    discovered = _read_json(storage.join(work, "discover.json"))
     inputs = []
-    for path in sorted(glob.glob(os.path.join(work, "shard-*.files.json"))):
+    for path in storage.glob_files(work, "shard-*.files.json"):
         inputs.extend(_read_json(path))
     for rejection in discovered["rejections"]:
         inputs.append({"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "",
@@ -426,7 +484,7 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
 
 def read_manifest(output: str, ingest_date: dt.date) -> dict[str, Any]:
     """The published manifest of a date."""
-    return _read_json(os.path.join(output, "manifests", f"{partition_name(ingest_date)}.json"))
+    return _read_json(storage.join(output, "manifests", f"{partition_name(ingest_date)}.json"))
 
 
 def _remove_if_empty(path: str) -> None:
@@ -443,6 +501,16 @@ class OutputError(Exception):
 
 def check_output(output: str) -> None:
     """Fail fast, naming the path, when the output root cannot be created or written."""
+    if storage.is_remote(output):
+        fs, path = storage.filesystem(output)
+        bucket = path.split("/", 1)[0]
+        try:
+            found = fs.get_file_info(bucket).type != storage.pafs.FileType.NotFound
+        except OSError as exc:
+            raise OutputError(f"cannot write output: {output}: {exc}") from None
+        if not found:
+            raise OutputError(f"cannot write output: {output}: bucket {bucket} does not exist")
+        return
     try:
         os.makedirs(output, exist_ok=True)
     except OSError as exc:
@@ -460,7 +528,7 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
     check_output(config.output)
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         work = work_dir(config, run_id)
-        publish.remove_abandoned_work(os.path.dirname(work), CLI_RUN_PREFIX, os.path.basename(work))
+        publish.remove_abandoned_work(storage.dirname(work), CLI_RUN_PREFIX, storage.basename(work))
         shards = plan_shards(config, run_id)
         faultpoint.reached("stage")
         _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)

@@ -1,12 +1,19 @@
-"""Find the input files under the paths a run is given, cheaply (stat only), in a stable order."""
+"""Find the input files under the paths a run is given, cheaply (stat only), in a stable order.
+
+An input may be a local path or an object-store URL (s3://bucket/prefix): a URL is listed through
+`pipeline.storage`, and each file is copied to a local scratch file only while its shard reads it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import storage
 from pipeline.schema import Rejection
 
 # Longest suffix first, so '.jsonl.gz' wins over '.gz'.
@@ -56,6 +63,14 @@ def check_inputs(inputs: tuple[str, ...] | list[str]) -> None:
     if not inputs:
         raise InputError("no input path given")
     for raw in inputs:
+        if storage.is_remote(raw):
+            try:
+                found = storage.exists(raw)
+            except OSError as exc:
+                raise InputError(f"input path is not readable: {raw}: {exc}") from None
+            if not found:
+                raise InputError(f"input path does not exist: {raw}")
+            continue
         path = Path(raw)
         if not path.exists():
             raise InputError(f"input path does not exist: {raw}")
@@ -69,6 +84,9 @@ def discover(inputs: tuple[str, ...] | list[str]) -> Iterator[InputFile | Reject
     Files of unknown kinds are skipped (they are not documents); see `skipped_files`.
     """
     for raw in inputs:
+        if storage.is_remote(raw):
+            yield from _list_remote(raw)
+            continue
         root = Path(raw)
         if root.is_file():
             kind = kind_of(root.name)
@@ -82,6 +100,9 @@ def skipped_files(inputs: tuple[str, ...] | list[str]) -> list[str]:
     """Files under the inputs that no reader handles, reported in the manifest."""
     skipped: list[str] = []
     for raw in inputs:
+        if storage.is_remote(raw):
+            skipped.extend(relative for relative, kind, _url, _size in _remote_files(raw) if kind is None)
+            continue
         root = Path(raw)
         if root.is_file():
             if kind_of(root.name) is None:
@@ -129,3 +150,42 @@ def _walk(root: Path) -> Iterator[InputFile | Rejection]:
         name = exc.filename or str(root)
         relative = os.path.relpath(name, root)
         yield Rejection(relative, relative, "discover", "unreadable", f"{name}: {exc.strerror or exc}", b"")
+
+
+def _remote_files(raw: str) -> list[tuple[str, str | None, str, int]]:
+    """(relative name, kind, URL, size) of every object under an input URL, or of the one object it names."""
+    if storage.is_file(raw):
+        name = storage.basename(raw)
+        return [(name, kind_of(name), raw, storage.size(raw))]
+    prefix = raw.rstrip("/")
+    found = []
+    for url, size in storage.list_files(prefix, recursive=True):
+        relative = url[len(prefix) + 1:]
+        found.append((relative, kind_of(relative.rsplit("/", 1)[-1]), url, size))
+    return sorted(found)
+
+
+def _list_remote(raw: str) -> Iterator[InputFile]:
+    root = storage.dirname(raw) if storage.is_file(raw) else raw.rstrip("/")
+    for relative, kind, url, size in _remote_files(raw):
+        if kind is not None:
+            yield InputFile(url, root, relative, size, kind)
+
+
+@contextlib.contextmanager
+def local_copy(input_file: InputFile) -> Iterator[InputFile]:
+    """The input file as the readers open it: itself when local; a scratch copy of an object-store file,
+    deleted afterwards (readers seek in archives, and checksums cover exactly the bytes read)."""
+    if not storage.is_remote(input_file.path):
+        yield input_file
+        return
+    scratch = storage.scratch_dir()
+    try:
+        local = os.path.join(scratch, os.path.basename(input_file.relative))
+        try:
+            storage.download(input_file.path, local)
+        except OSError:
+            local = os.path.join(scratch, "missing", os.path.basename(input_file.relative))  # read as unreadable
+        yield dataclasses.replace(input_file, path=local)
+    finally:
+        storage.remove_tree(scratch)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import faultpoint
+from pipeline import faultpoint, storage
 from pipeline.schema import DICTIONARY_COLUMNS
 
 ROWS_PER_BATCH = 2_000
@@ -18,7 +18,9 @@ ROWS_PER_GROUP = 16_000
 class StagedParquetWriter:
     """Appends rows in batches to a hidden temporary file, renamed into place on `commit`.
 
-    A crash leaves only the temporary file, which no reader (and no later stage) opens.
+    A crash leaves only the temporary file, which no reader (and no later stage) opens. For an object-store
+    URL the temporary file is local and `commit` uploads it as one object, which S3 makes visible only once
+    the upload completes: a crash leaves nothing at the URL.
     """
 
     def __init__(self, path: str, schema: pa.Schema, rows_per_batch: int = ROWS_PER_BATCH) -> None:
@@ -27,9 +29,14 @@ class StagedParquetWriter:
         self.rows_written = 0
         self._rows: list[dict] = []
         self._rows_per_batch = rows_per_batch
-        directory, name = os.path.split(path)
-        self._temporary = os.path.join(directory, f".{name}.{os.getpid()}.tmp")
-        os.makedirs(directory or ".", exist_ok=True)
+        self._remote = storage.is_remote(path)
+        if self._remote:
+            self._scratch = storage.scratch_dir()
+            self._temporary = os.path.join(self._scratch, "staged.parquet")
+        else:
+            directory, name = os.path.split(path)
+            self._temporary = os.path.join(directory, f".{name}.{os.getpid()}.tmp")
+            os.makedirs(directory or ".", exist_ok=True)
         dictionary = [name for name in DICTIONARY_COLUMNS if name in schema.names]
         self._writer = pq.ParquetWriter(self._temporary, schema, compression="zstd", use_dictionary=dictionary,
                                         write_statistics=True)
@@ -60,12 +67,20 @@ class StagedParquetWriter:
         with open(self._temporary, "rb") as handle:
             os.fsync(handle.fileno())
         faultpoint.reached("parquet_commit")
+        if self._remote:
+            try:
+                storage.upload(self._temporary, self.path)
+            finally:
+                storage.remove_tree(self._scratch)
+            return self.path
         os.replace(self._temporary, self.path)
         return self.path
 
     def abort(self) -> None:
         self._writer.close()
-        if os.path.exists(self._temporary):
+        if self._remote:
+            storage.remove_tree(self._scratch)
+        elif os.path.exists(self._temporary):
             os.remove(self._temporary)
 
     def __enter__(self) -> StagedParquetWriter:
@@ -80,11 +95,16 @@ class StagedParquetWriter:
 
 def iter_rows(path: str, columns: list[str] | None = None) -> Iterator[dict]:
     """Rows of a staged file, one batch in memory at a time."""
-    parquet = pq.ParquetFile(path)
+    parquet = open_parquet(path)
     for batch in parquet.iter_batches(batch_size=ROWS_PER_BATCH, columns=columns):
         yield from batch.to_pylist()
 
 
 def iter_batches(paths: Iterable[str], columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
     for path in paths:
-        yield from pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH, columns=columns)
+        yield from open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH, columns=columns)
+
+
+def open_parquet(path: str) -> pq.ParquetFile:
+    """A Parquet file at a local path or an object-store URL."""
+    return pq.ParquetFile(storage.open_input_file(path))

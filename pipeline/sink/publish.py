@@ -1,18 +1,29 @@
-"""Make a date's new output visible in one step, and keep two runs of one date apart."""
+"""Make a date's new output visible in one step, and keep two runs of one date apart.
+
+On a local (or shared POSIX) filesystem: directories swapped with renameat2 and a flock per date. On object
+storage (s3://), which has no rename and no flock: the date's files get names unique to the run, the
+manifest is written last as the commit record listing exactly the date's files, and the lock is a lease
+object with an owner and an expiry (see docs/operations.md for its limits).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import ctypes.util
+import datetime as dt
 import errno
 import fcntl
 import os
 import shutil
+import socket
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from pipeline import faultpoint
+from pipeline import faultpoint, storage
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -24,7 +35,13 @@ class DateLocked(RuntimeError):
 
 @contextmanager
 def date_lock(output: str, partition: str) -> Iterator[None]:
-    """An exclusive lock on one date. The kernel drops it when its process dies, so a crash never leaves it stuck."""
+    """An exclusive lock on one date. The kernel drops it when its process dies, so a crash never leaves it stuck.
+
+    On object storage: a lease (see `lease_lock`)."""
+    if storage.is_remote(output):
+        with lease_lock(output, partition):
+            yield
+        return
     directory = os.path.join(output, "_locks")
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, f"{partition}.lock")
@@ -43,6 +60,97 @@ def date_lock(output: str, partition: str) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+LEASE_SECONDS = int(os.environ.get("NEWSETL_LOCK_LEASE_SECONDS", str(2 * 3600)))
+LEASE_SETTLE_SECONDS = float(os.environ.get("NEWSETL_LOCK_SETTLE_SECONDS", "1"))
+
+
+@contextmanager
+def lease_lock(output: str, partition: str, lease_seconds: int | None = None) -> Iterator[None]:
+    """A date lock on object storage: the object OUT/_locks/<partition>.lock names its owner and an expiry.
+
+    A live lease held by another owner refuses the run (DateLocked); an expired one is taken over, so a
+    crashed run blocks the date for at most the lease (at once on the same host, where a dead pid is seen).
+    Taking it is write, wait `LEASE_SETTLE_SECONDS`,
+    read back: of two runs writing within that wait, only the last writer proceeds. It is not a consensus
+    lock (plain S3 PUTs have no compare-and-swap): a run whose read-then-write spans more than the wait, or
+    that outlives its lease, can overlap another. The lease is removed on exit if still ours.
+    """
+    lease_seconds = LEASE_SECONDS if lease_seconds is None else lease_seconds
+    location = storage.join(output, "_locks", f"{partition}.lock")
+    owner = f"{socket.gethostname()} pid {os.getpid()} {uuid.uuid4().hex[:12]}"
+    held = _read_lease(location)
+    if held is not None and held.get("expires", 0) > time.time() and not _holder_dead(held):
+        raise DateLocked(f"another run of {partition} is in progress ({held.get('owner', 'unknown')}, lease until "
+                         f"{_iso(held.get('expires', 0))}); lock object {location}")
+    now = time.time()
+    storage.write_json(location, {"owner": owner, "host": socket.gethostname(), "pid": os.getpid(),
+                                  "acquired": _iso(now), "expires": now + lease_seconds,
+                                  "expires_at": _iso(now + lease_seconds)})
+    time.sleep(LEASE_SETTLE_SECONDS)
+    held = _read_lease(location)
+    if held is None or held.get("owner") != owner:
+        raise DateLocked(f"another run of {partition} took the lock at the same moment "
+                         f"({(held or {}).get('owner', 'unknown')}); lock object {location}")
+    try:
+        yield
+    finally:
+        held = _read_lease(location)
+        if held is not None and held.get("owner") == owner:
+            storage.remove(location)
+
+
+def _holder_dead(held: dict[str, Any]) -> bool:
+    """A lease taken on this host by a process that no longer exists (killed): stale before its expiry."""
+    if held.get("host") != socket.gethostname() or not isinstance(held.get("pid"), int):
+        return False
+    try:
+        os.kill(held["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _read_lease(location: str) -> dict[str, Any] | None:
+    try:
+        return storage.read_json(location)
+    except (OSError, ValueError):
+        return None
+
+
+def _iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds")
+
+
+def commit_remote(output: str, partition: str, manifest: dict[str, Any]) -> list[str]:
+    """Publish a date on object storage whose files are already written under run-unique names.
+
+    The manifest is written last (one PUT, which replaces the old one atomically): it is the commit record,
+    listing exactly the date's files, so a reader that goes through it sees the old date or the new one,
+    never a mix. Then the date's files that it does not list (the previous run's, or a crashed run's
+    leftovers) are deleted; returns them.
+    """
+    faultpoint.reached("publish")
+    storage.write_json(storage.join(output, "manifests", f"{partition}.json"), manifest)
+    faultpoint.reached("publish")
+    listed = {storage.join(output, *output_location(entry["path"], partition)) for entry in manifest["outputs"]}
+    removed = []
+    for kind in ("articles", "quarantine"):
+        for url, _size in storage.list_files(storage.join(output, kind, partition), recursive=True):
+            if url not in listed:
+                storage.remove(url)
+                removed.append(url)
+    return removed
+
+
+def output_location(relative: str, partition: str) -> tuple[str, ...]:
+    """Where a manifest `outputs` path lives under the output root: 'articles/language=en/part-0.parquet'
+    is articles/<partition>/language=en/part-0.parquet."""
+    kind, _, rest = relative.replace(os.sep, "/").partition("/")
+    return (kind, partition, *rest.split("/"))
 
 
 def _renameat2_exchange(source: str, target: str) -> bool:
@@ -112,6 +220,12 @@ def remove_abandoned_work(date_work: str, prefix: str, keep: str) -> list[str]:
     directory held that lock too, so it is dead, and its half-made files would only fill the disk.
     """
     removed = []
+    if storage.is_remote(date_work):
+        for name in storage.list_dirs(date_work):
+            if name.startswith(prefix) and name != keep:
+                storage.remove_tree(storage.join(date_work, name))
+                removed.append(name)
+        return removed
     with contextlib.suppress(FileNotFoundError):
         for name in sorted(os.listdir(date_work)):
             if name.startswith(prefix) and name != keep:
@@ -121,4 +235,7 @@ def remove_abandoned_work(date_work: str, prefix: str, keep: str) -> list[str]:
 
 
 def remove_tree(path: str) -> None:
+    if storage.is_remote(path):
+        storage.remove_tree(path)
+        return
     shutil.rmtree(path, ignore_errors=True)

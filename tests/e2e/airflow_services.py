@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,8 +29,10 @@ def free_port() -> int:
 class AirflowServices:
     """A running Airflow (LocalExecutor, SQLite) and a REST client for its API v2."""
 
-    def __init__(self, home: Path, port: int, env: dict[str, str]) -> None:
+    def __init__(self, home: Path, port: int, env: dict[str, str],
+                 extra: dict[str, tuple[list[str], dict[str, str]]] | None = None) -> None:
         self.home = home
+        self.extra = extra or {}
         self.port = port
         self.env = env
         self.base = f"http://127.0.0.1:{port}"
@@ -39,14 +42,15 @@ class AirflowServices:
     def start(self) -> None:
         airflow = str(Path(sys.executable).with_name("airflow"))
         commands = {
-            "api-server": [airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port)],
-            "scheduler": [airflow, "scheduler"],
-            "dag-processor": [airflow, "dag-processor"],
+            "api-server": ([airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port)], {}),
+            "scheduler": ([airflow, "scheduler"], {}),
+            "dag-processor": ([airflow, "dag-processor"], {}),
+            **{name: ([airflow, *args], env) for name, (args, env) in self.extra.items()},
         }
-        for name, command in commands.items():
+        for name, (command, env) in commands.items():
             log = open(self.home / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
-            self.processes.append(subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                                   start_new_session=True))
+            self.processes.append(subprocess.Popen(command, env={**self.env, **env}, stdout=log,
+                                                   stderr=subprocess.STDOUT, start_new_session=True))
         self.wait_until(self._healthy, START_TIMEOUT, "Airflow services to become healthy")
         self.wait_until(lambda: self.client.get("/api/v2/dags/news_etl").status_code == 200, START_TIMEOUT,
                         "news_etl to be parsed")
@@ -84,7 +88,10 @@ class AirflowServices:
 
 
 @contextlib.contextmanager
-def airflow_services(home: Path, **extra_env: str) -> Iterator[AirflowServices]:
+def airflow_services(home: Path, extra_services: dict[str, tuple[list[str], dict[str, str]]] | None = None,
+                     **extra_env: str) -> Iterator[AirflowServices]:
+    """Migrate, start the services (and `extra_services`: name -> (airflow sub-command, extra env)), wait
+    until healthy and news_etl is parsed; stop them all on exit."""
     port = free_port()
     env = airflow_environment(
         home,
@@ -93,10 +100,12 @@ def airflow_services(home: Path, **extra_env: str) -> Iterator[AirflowServices]:
         AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
         AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
+        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32),
+        AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
         **extra_env,
     )
     migrate(env)
-    services = AirflowServices(home, port, env)
+    services = AirflowServices(home, port, env, extra_services)
     try:
         services.start()
         yield services

@@ -37,12 +37,12 @@ DEFAULT_ARGS = {
 
 PARAMS = {
     "input_path": Param(
-        "", type="string", title="Input path",
+        None, type=["null", "string"], title="Input path",
         description="File or folder of page dumps (.txt, .txt.gz, .jsonl, .jsonl.gz), read recursively. "
                     "Empty: the Airflow Variable newsetl_input, else $NEWSETL_INPUT.",
     ),
     "output_path": Param(
-        "", type="string", title="Output root",
+        None, type=["null", "string"], title="Output root",
         description="Where articles/, quarantine/ and manifests/ are written. "
                     "Empty: the Airflow Variable newsetl_output, else $NEWSETL_OUTPUT.",
     ),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.airflow_services import AirflowServices, airflow_services
-from tests.support import SAMPLE_DIR, SEED_DIR, assert_accounted, read_articles, read_manifest
+from tests.support import ROOT, SAMPLE_DIR, SEED_DIR, assert_accounted, read_articles, read_manifest
 
 pytestmark = pytest.mark.e2e
 RUN_TIMEOUT = 420
@@ -68,3 +68,49 @@ def test_scheduled_run_writes_the_day_of_its_data_interval(airflow: AirflowServi
     manifest = read_manifest(airflow.scheduled_output, day)
     assert_accounted(airflow.scheduled_output, day)
     assert manifest["counts"]["written"] == 1
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium (apt-get install chromium)")
+def test_trigger_form_in_a_real_browser(airflow: AirflowServices, tmp_path: Path) -> None:
+    """An operator's path: open news_etl in the Airflow UI, fill the typed form, trigger, get the records."""
+    from playwright.sync_api import sync_playwright
+
+    output = tmp_path / "ui-out"
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1400})
+            page.set_default_timeout(90_000)
+            page.goto(f"{airflow.base}/dags/news_etl")
+            page.get_by_role("button", name="Trigger").first.click()
+            dialog = page.get_by_role("dialog")
+            for title in ("Input path", "Output root", "Ingest date", "Page size cap (MB)", "Shard size (MB)"):
+                dialog.get_by_text(title, exact=False).first.wait_for()
+            dialog.get_by_text("Pages larger than this are quarantined", exact=False).first.wait_for()
+            date_field = dialog.locator("#element_ingest_date")
+            assert date_field.get_attribute("type") == "date", "the ingest date is not a date picker"
+            assert dialog.locator("[name='element_max_page_mb']").input_value() == "8"
+            dialog.locator("#element_input_path").fill(str(SAMPLE_DIR))
+            dialog.locator("#element_output_path").fill(str(output))
+            date_field.fill("2022-03-16")
+            dialog.screenshot(path=str(artifacts / "trigger-form.png"))
+            dialog.get_by_role("button", name="Trigger").last.click()
+            dialog.wait_for(state="hidden")
+        finally:
+            browser.close()
+
+    def ui_run() -> dict | None:
+        runs = airflow.client.get("/api/v2/dags/news_etl/dagRuns").json()["dag_runs"]
+        return next((run for run in runs if (run.get("conf") or {}).get("output_path") == str(output)), None)
+
+    airflow.wait_until(lambda: ui_run() is not None, 60, "the run triggered from the UI")
+    run = wait_for_run(airflow, ui_run()["dag_run_id"])
+    assert run["state"] == "success" and run["conf"]["ingest_date"] == "2022-03-16"
+    assert_accounted(output, "2022-03-16")
+    assert read_articles(output).num_rows == 6

@@ -137,11 +137,10 @@ def _nearest(verdicts: Sequence[Verdict], order: range, ignore_near: bool) -> li
     return nearest
 
 
-def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
-                   start: int = 0, lead_share: float = 0.4) -> list[int]:
-    """The indices of the article body: a run of good blocks from `start` on, joined across small gaps
-    but never across a section boundary; the first run at least `lead_share` as strong as the
-    strongest one (teasers of other stories and comment threads come after the article)."""
+def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+                 start: int = 0) -> tuple[list[list[int]], list[float]]:
+    """The runs of good blocks from `start` on, joined across small gaps but never across a section
+    boundary, with their weights (characters, more for text rich in stop words)."""
     runs: list[list[int]] = []
     gap_blocks = 0
     boundary = False
@@ -159,9 +158,28 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
             boundary = False
         else:
             gap_blocks += 1
+    weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
+    return runs, weights
+
+
+def strongest_run(blocks: Sequence[str], verdicts: Sequence[Verdict],
+                  evidence: Sequence[Evidence]) -> tuple[list[int], float]:
+    """The heaviest run of the page and its weight."""
+    runs, weights = article_runs(blocks, verdicts, evidence)
+    if not runs:
+        return [], 0.0
+    best = max(range(len(runs)), key=weights.__getitem__)
+    return runs[best], weights[best]
+
+
+def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+                   start: int = 0, lead_share: float = 0.4) -> list[int]:
+    """The indices of the article body: a run of good blocks from `start` on (see `article_runs`); the
+    first run at least `lead_share` as strong as the strongest one (teasers of other stories and comment
+    threads come after the article)."""
+    runs, weights = article_runs(blocks, verdicts, evidence, start)
     if not runs:
         return []
-    weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
     strongest = max(weights)
     best = next(k for k, weight in enumerate(weights) if weight >= lead_share * strongest)
     return runs[best]

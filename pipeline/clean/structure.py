@@ -91,7 +91,7 @@ def _slug_score(block: str, slug: set[str]) -> float:
     return 2 * len(words & slug) / (len(words) + len(slug))
 
 
-def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> int | None:
+def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], before: int | None = None) -> int | None:
     """The block the URL names: the headline-shaped block whose words best match the URL's slug.
 
     A strong hint: the title usually stands after the navigation, and the article follows it.
@@ -100,7 +100,7 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> 
     if len(slug) < 2:
         return None
     best, best_score = None, 0.0
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(blocks[:before]):
         if index in excluded or not is_headline(block):
             continue
         score = _slug_score(block, slug)

@@ -15,6 +15,8 @@ _PERSONAL = re.compile(r"\b(you|your|we|our|us|sie|ihre|wir|unser|vous|votre|nou
 _LONG_BLOCK_WORDS = 40
 # How far apart two appeal blocks may be and still bracket an appeal.
 _APPEAL_GAP = 2
+# A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
+REPEAT_MIN_WORDS = 12
 
 
 class Shape(Enum):
@@ -45,6 +47,26 @@ def chrome_reason(block: str) -> str | None:
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
+
+
+def repeated_blocks(blocks: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Blocks that occur more than once on the page, and those of them that are sentences.
+
+    Repeated sentences are picture captions shown twice by a gallery or teasers listed in two widgets: an
+    article does not repeat its own paragraphs. A repeated headline or name may be the article's title or
+    byline coming back in a breadcrumb, so only sentences (long blocks, or ones ending like a sentence)
+    are chrome; every repeat is part of a widget, though, which is no break in the article around it.
+    """
+    seen: dict[str, int] = {}
+    for block in blocks:
+        seen[block] = seen.get(block, 0) + 1
+    repeated = {i for i, block in enumerate(blocks) if seen[block] > 1}
+    return repeated, {i for i in repeated if _is_sentence(blocks[i])}
+
+
+def _is_sentence(block: str) -> bool:
+    words = len(block.split())
+    return words >= REPEAT_MIN_WORDS or (words >= 5 and block.endswith(TERMINAL_PUNCTUATION))
 
 
 def appeal_blocks(blocks: Sequence[str]) -> set[int]:

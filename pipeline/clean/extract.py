@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from pipeline.clean.chrome import appeal_blocks, chrome_reason
+from pipeline.clean.chrome import appeal_blocks, chrome_reason, repeated_blocks
 from pipeline.clean.classify import (
     Verdict,
     article_region,
@@ -89,6 +89,10 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         region = article_region(blocks, verdicts, evidence)
     if _words(region, evidence) < min_body_words:
         region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
+    # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
+    # they are left out only now, so that they do not part the article's paragraphs around them.
+    for index in repeated_blocks(blocks)[1]:
+        removed.setdefault(index, "page_repeat")
     region = _fill_gaps(region, blocks, removed)
     body_start = region[0] if region else len(blocks)
 

@@ -19,6 +19,27 @@ _SLUG_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "article", "articles", "story", "stories",
                "index", "amp", "post", "posts", "blog", "page", "content", "detail", "artikel", "nachrichten"}
+# A byline inside a block: an introducing word (any case) and the capitalised name after it, which may
+# stand among a date, a category or a photo credit ('Posted on 21. Juli 2019 by Jane', 'Text von A B').
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*"
+_INLINE_BYLINE = re.compile(
+    r"(?:^|(?<=[\s|/·•,:;(]))(?P<word>(?i:(?:written|posted|words|story|photos?\s+and\s+text)\s+by|by|von|"
+    r"(?:text|gespeichert|geschrieben|erstellt)\s+von|text(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
+    r"quelle(?=\s*:)|source(?=\s*:)|par|por|door|przez|av|af|kirjoittanut|автор))(?:\s*:\s*|\s+)"
+    rf"(?P<name>(?P<first>[^\W\d_][\w'’.\-]*)(?:\s+(?:{_NAME_WORD}|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=\s+[A-Z]))){{0,4}})"
+)
+# Byline words that introduce a name only at the start of a block or after a date or a separator:
+# inside a sentence they are prepositions ('eine Rede von Angela Merkel').
+_PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
+_AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
+# Separators between the parts of a dateline that may hold the author ('04.02.2022 | 15:33 Uhr | A B').
+_DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
+# How many blocks around the header a byline is looked for.
+BYLINE_ABOVE_TITLE = 3
+BYLINE_INTO_BODY = 8
+# A block longer than this is a sentence, whatever byline word it holds.
+INLINE_BYLINE_MAX_WORDS = 24
+_DIGITS_RUN = re.compile(r"\d[\d.:]*")
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # How far after the body's last block a byline is looked for.
@@ -45,6 +66,8 @@ def looks_like_name(text: str) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 5:
         return False
+    if sum(token.isupper() and len(token) > 2 for token in tokens) >= 2:  # 'MAGAZINE SUBSCRIPTION'
+        return False
     capitalised = [t for t in tokens if t.lower() not in _NAME_PARTICLES]
     return len(capitalised) >= 2 and all(_NAME_TOKEN.match(t) for t in capitalised)
 
@@ -67,6 +90,42 @@ def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only:
         return names
     if prefixed and names and all(1 <= len(name.split()) <= 4 for name in names):
         return names
+    return []
+
+
+def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
+    """The author a byline word introduces anywhere in a short block ('Posted on 1 May by Jane Doe'), else []."""
+    if len(block.split()) > INLINE_BYLINE_MAX_WORDS:
+        return []
+    for match in _INLINE_BYLINE.finditer(block):
+        name = match["name"].strip(" .,")
+        first = match["first"]
+        if first.casefold() in stops or (first[0].islower() and len(name.split()) > 1):
+            continue  # 'by the way'; a lowercase handle stands alone ('von rasos am ...')
+        if match.start() > 0 and match["word"].casefold() in _PLAIN_BYLINE_WORDS and \
+                not _AFTER_DATE_OR_SEPARATOR.search(block, 0, match.start()):
+            continue
+        if sum(token.isupper() and len(token) > 2 for token in name.split()) >= 2:
+            continue  # 'TV SCHEDULE'
+        rest = block[match.end():].lstrip()
+        if len(name.split()) == 1 and match.start() > 0 and rest and not _AFTER_NAME.match(" " + rest) and \
+                not rest.startswith((",", "|", "/", "-", "–", "—", "(")):
+            continue  # one capitalised word inside a sentence is a noun, not a name
+        names = [part for part in _AUTHOR_SEPARATORS.split(name) if part]
+        if names and all(1 <= len(part.split()) <= 4 for part in names):
+            return names
+    return []
+
+
+def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
+    """A name standing beside the date in a dateline ('Tina Klostermeier 15.12.2022', '04.02.2022 | A B')."""
+    if len(block.split()) > 16 or not written or written not in block:
+        return []
+    rest = _DIGITS_RUN.sub(" | ", block.replace(written, " | "))
+    for part in _DATELINE_PARTS.split(rest):
+        part = part.strip(" .:")
+        if looks_like_name(part) and not any(word.casefold() in stops for word in part.split()):
+            return [part]
     return []
 
 
@@ -110,7 +169,8 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], bef
 
 
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
-                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None) -> Header:
+                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None,
+                dateline: tuple[int, str] | None = None) -> Header:
     """Title, subtitle and authors from the blocks before the body.
 
     The title is the block the URL names (`title_index`), else the headline-shaped block nearest above
@@ -142,16 +202,41 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     if title_index is not None:
         header.title = blocks[title_index]
         header.indices.add(title_index)
+    bare: tuple[int, list[str]] | None = None
     for index in range(first, min(body_start, len(blocks))):
         if index in excluded or index == anchor:
             continue
         block = blocks[index]
-        if not header.authors and (authors := parse_byline(block, stops)):
-            header.authors = authors
-            header.indices.add(index)
+        if bare is None and (authors := parse_byline(block, stops)):
+            bare = (index, authors)
         elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
             header.subtitle = block
             header.indices.add(index)
+    # A byline word before a name in the header, even among a date or a credit ('Posted on ... by X'),
+    # is the surest; then a name beside the dateline; then a bare name between title and body.
+    top = (title_index if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)) - BYLINE_ABOVE_TITLE
+    for index in range(max(0, top), min(len(blocks), body_start + BYLINE_INTO_BODY)):
+        if index in excluded and index != anchor:
+            continue
+        if authors := inline_byline(blocks[index], stops):
+            header.authors = authors
+            if index < body_start or len(blocks[index].split()) <= 8:
+                header.indices.add(index)
+            break
+    if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
+        header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
+    if not header.authors and bare is not None:
+        header.authors = bare[1]
+        header.indices.add(bare[0])
+    if not header.authors:
+        # A name alone on its line at the top of the body, or just below it.
+        end = body_end if body_end is not None else body_start
+        for index in [*range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
+            if index < len(blocks) and index not in excluded and looks_like_name(blocks[index]) and \
+                    len(blocks[index].split()) <= 3 and not any(w.casefold() in stops for w in blocks[index].split()):
+                header.authors = [blocks[index]]
+                header.indices.add(index)
+                break
     if not header.authors:
         # A byline with its introducing word ('By', 'Von', 'Text:') may stand above the title or
         # at the top or the foot of the body.

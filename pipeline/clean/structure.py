@@ -36,7 +36,9 @@ _AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
 _DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
 # How many blocks around the header a byline is looked for.
 BYLINE_ABOVE_TITLE = 3
-BYLINE_INTO_BODY = 8
+BYLINE_INTO_BODY = 12
+# A name alone, perhaps with a date ('Christian Kahle, 03.11.2023 15:32 Uhr'), away from the header.
+BARE_BYLINE_MAX_WORDS = 8
 # A block longer than this is a sentence, whatever byline word it holds.
 INLINE_BYLINE_MAX_WORDS = 24
 _DIGITS_RUN = re.compile(r"\d[\d.:]*")
@@ -112,7 +114,7 @@ def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
                 not rest.startswith((",", "|", "/", "-", "–", "—", "(")):
             continue  # one capitalised word inside a sentence is a noun, not a name
         names = [part for part in _AUTHOR_SEPARATORS.split(name) if part]
-        if names and all(1 <= len(part.split()) <= 4 for part in names):
+        if names and all(1 <= len(part.split()) <= 5 for part in names):
             return names
     return []
 
@@ -216,8 +218,8 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     # is the surest; then a name beside the dateline; then a bare name between title and body.
     top = (title_index if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)) - BYLINE_ABOVE_TITLE
     for index in range(max(0, top), min(len(blocks), body_start + BYLINE_INTO_BODY)):
-        if index in excluded and index != anchor:
-            continue
+        if index in excluded and index != anchor and not BYLINE_PREFIX.match(blocks[index]):
+            continue  # chrome, unless it opens with a byline word ('von A B Foto: © Agentur')
         if authors := inline_byline(blocks[index], stops):
             header.authors = authors
             if index < body_start or len(blocks[index].split()) <= 8:
@@ -229,12 +231,14 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         header.authors = bare[1]
         header.indices.add(bare[0])
     if not header.authors:
-        # A name alone on its line at the top of the body, or just below it.
+        # A name alone on its line (perhaps with a date) just above the title, at the top of the body, or
+        # just below it.
         end = body_end if body_end is not None else body_start
-        for index in [*range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
-            if index < len(blocks) and index not in excluded and looks_like_name(blocks[index]) and \
-                    len(blocks[index].split()) <= 3 and not any(w.casefold() in stops for w in blocks[index].split()):
-                header.authors = [blocks[index]]
+        above = range(max(0, top), title_index) if title_index is not None else range(0)
+        for index in [*above, *range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
+            if index < len(blocks) and index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS \
+                    and (authors := parse_byline(blocks[index], stops)):
+                header.authors = authors
                 header.indices.add(index)
                 break
     if not header.authors:

@@ -100,7 +100,7 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
     header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
                          region[-1] + 1 if region else None,
-                         (dateline.index, dateline.as_written) if dateline is not None else None)
+                         (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
     body = "\n\n".join(blocks[i] for i in body_indices)
     word_count = count_words(body)

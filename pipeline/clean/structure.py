@@ -42,6 +42,15 @@ BARE_BYLINE_MAX_WORDS = 8
 # A block longer than this is a sentence, whatever byline word it holds.
 INLINE_BYLINE_MAX_WORDS = 24
 _DIGITS_RUN = re.compile(r"\d[\d.:]*")
+# The title: how far above the body it is looked for, and how its evidence is weighed.
+TITLE_LOOKBACK = 12
+TITLE_MAX_WORDS = 30
+TITLE_DISTANCE_COST = 0.1
+TITLE_SLUG_WEIGHT = 3.0
+TITLE_SHOWN_ELSEWHERE = 1.0
+TITLE_WORD_BONUS = 0.1
+TITLE_BELOW_DATELINE = 0.8
+TITLE_MENU_ITEM = 0.5
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # How far after the body's last block a byline is looked for.
@@ -170,9 +179,72 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], bef
     return best if best_score >= MIN_SLUG_SCORE else None
 
 
+def _title_shaped(block: str) -> bool:
+    """A title: up to 30 words, not ending like a sentence cut short or a label (',', ';', ':')."""
+    words = len(block.split())
+    return 1 <= words <= TITLE_MAX_WORDS and not block.endswith((".", ",", ";", ":", "…")) \
+        and not block.startswith(("©", "http")) and any(c.isalpha() for c in block)
+
+
+def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:
+    """The block's text stands in another block too: a title comes back in a breadcrumb, a share box
+    or the page's own heading."""
+    block = blocks[index]
+    return any(j != index and block in other for j, other in enumerate(blocks))
+
+
+def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, excluded: set[int],
+                 slug: set[str], slug_index: int | None) -> int | None:
+    """The title: of the title-shaped blocks just above the body (and the one the URL names), the one
+    scoring best on its match with the URL, its nearness to the dateline or the body, its length, and
+    being shown elsewhere on the page too (breadcrumb, share box). A title stands above its dateline
+    (a heading below it is a picture's or a section's), and is no menu item among other short ones."""
+    limit = min(body_start, len(blocks))
+    top = anchor if anchor is not None and anchor < limit else limit
+    indices = [i for i in range(limit - 1, -1, -1) if i not in excluded and i != anchor][:TITLE_LOOKBACK]
+    if slug_index is not None and slug_index not in indices:
+        indices.append(slug_index)
+    candidates: list[tuple[float, int, int]] = []
+    for index in indices:
+        block = blocks[index]
+        if not _title_shaped(block) or BYLINE_PREFIX.match(block) or _is_breadcrumb(block):
+            continue
+        words = len(block.split())
+        below = index > top
+        distance = sum(1 for i in range(index + 1, limit if below else top) if i not in excluded)
+        score = TITLE_SLUG_WEIGHT * _slug_score(block, slug) + TITLE_WORD_BONUS * min(words, 10)
+        score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below else 0.0)
+        if words >= 2 and _shown_elsewhere(blocks, index):
+            score += TITLE_SHOWN_ELSEWHERE
+        if words <= 3 and _among_short(blocks, index, excluded):
+            score -= TITLE_MENU_ITEM
+        candidates.append((score, -distance, index))
+    if not candidates:
+        return slug_index
+    return max(candidates)[2]
+
+
+def _among_short(blocks: Sequence[str], index: int, excluded: set[int]) -> bool:
+    """Both neighbours (chrome aside) are short too: a menu, not a heading above a text."""
+    neighbours = []
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(blocks) and j in excluded:
+            j += step
+        neighbours.append(0 <= j < len(blocks) and len(blocks[j].split()) <= 3)
+    return all(neighbours)
+
+
+_BREADCRUMB = re.compile(r"\s(?:»|>|/|›|→|\|)\s")
+
+
+def _is_breadcrumb(block: str) -> bool:
+    return len(_BREADCRUMB.findall(block)) >= 2
+
+
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
                 excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None,
-                dateline: tuple[int, str] | None = None) -> Header:
+                dateline: tuple[int, str] | None = None, url: str | None = None) -> Header:
     """Title, subtitle and authors from the blocks before the body.
 
     The title is the block the URL names (`title_index`), else the headline-shaped block nearest above
@@ -182,24 +254,7 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     header = Header()
     if anchor is not None:
         header.indices.add(anchor)
-    if title_index is None:
-        # The run of headline-shaped blocks just above: a title, perhaps followed by a standfirst.
-        limit = min(body_start, anchor if anchor is not None else body_start)
-        run: list[int] = []
-        looked = 0
-        for index in range(limit - 1, -1, -1):
-            if index in excluded:
-                continue
-            looked += 1
-            if looked > TITLE_SEARCH_BLOCKS:
-                break
-            if not run and parse_byline(blocks[index]):
-                continue
-            if not is_headline(blocks[index]):
-                break
-            run.insert(0, index)
-        if run:
-            title_index = run[-2] if len(run) >= 2 else run[-1]
+    title_index = choose_title(blocks, body_start, anchor, excluded, slug_words(url), title_index)
     first = title_index + 1 if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)
     if title_index is not None:
         header.title = blocks[title_index]

@@ -27,6 +27,9 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 # A run of good blocks may bridge this many non-good blocks and still be one article.
 MAX_GAP_BLOCKS = 4
+# A run this many times heavier than the region so far, and close after it, continues the article.
+CONTINUATION_RATIO = 2.0
+CONTINUATION_MAX_GAP = 12
 # A section heading is short: only blocks this short are tried against the boundary cues.
 BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
@@ -141,7 +144,15 @@ def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: S
                  start: int = 0) -> tuple[list[list[int]], list[float]]:
     """The runs of good blocks from `start` on, joined across small gaps but never across a section
     boundary, with their weights (characters, more for text rich in stop words)."""
+    runs, weights, _ = _runs(blocks, verdicts, evidence, start)
+    return runs, weights
+
+
+def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+          start: int) -> tuple[list[list[int]], list[float], list[bool]]:
+    """`article_runs`, and for each run whether a section boundary opens it."""
     runs: list[list[int]] = []
+    after_boundary: list[bool] = []
     gap_blocks = 0
     boundary = False
     for i in range(start, len(blocks)):
@@ -154,12 +165,13 @@ def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: S
                 runs[-1].append(i)
             else:
                 runs.append([i])
+                after_boundary.append(boundary)
             gap_blocks = 0
             boundary = False
         else:
             gap_blocks += 1
     weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
-    return runs, weights
+    return runs, weights, after_boundary
 
 
 def strongest_run(blocks: Sequence[str], verdicts: Sequence[Verdict],
@@ -176,10 +188,18 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
                    start: int = 0, lead_share: float = 0.4) -> list[int]:
     """The indices of the article body: a run of good blocks from `start` on (see `article_runs`); the
     first run at least `lead_share` as strong as the strongest one (teasers of other stories and comment
-    threads come after the article)."""
-    runs, weights = article_runs(blocks, verdicts, evidence, start)
+    threads come after the article). A lead (standfirst, teaser of the story itself) parted from a much
+    heavier run that follows without a section boundary takes that run along: the article goes on."""
+    runs, weights, after_boundary = _runs(blocks, verdicts, evidence, start)
     if not runs:
         return []
     strongest = max(weights)
     best = next(k for k, weight in enumerate(weights) if weight >= lead_share * strongest)
-    return runs[best]
+    region, weight = list(runs[best]), weights[best]
+    for k in range(best + 1, len(runs)):
+        if after_boundary[k] or weights[k] < CONTINUATION_RATIO * weight or \
+                runs[k][0] - region[-1] > CONTINUATION_MAX_GAP:
+            break
+        region.extend(runs[k])
+        weight += weights[k]
+    return region

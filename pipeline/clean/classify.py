@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.clean.cues import SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import COMMENT_BOUNDARY, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
@@ -150,14 +150,17 @@ def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: S
 
 def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
           start: int) -> tuple[list[list[int]], list[float], list[bool]]:
-    """`article_runs`, and for each run whether a section boundary opens it."""
+    """`article_runs`, and for each run whether a boundary that only ends an article (its comments: related
+    links and share boxes also stand inside articles) comes before it."""
     runs: list[list[int]] = []
     after_boundary: list[bool] = []
     gap_blocks = 0
     boundary = False
+    ending = False
     for i in range(start, len(blocks)):
         if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
             boundary = True
+            ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:
             joins = runs and not boundary and gap_blocks <= MAX_GAP_BLOCKS
@@ -165,9 +168,9 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
                 runs[-1].append(i)
             else:
                 runs.append([i])
-                after_boundary.append(boundary)
+                after_boundary.append(ending)
             gap_blocks = 0
-            boundary = False
+            boundary = ending = False
         else:
             gap_blocks += 1
     weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
@@ -185,12 +188,17 @@ def strongest_run(blocks: Sequence[str], verdicts: Sequence[Verdict],
 
 
 def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
-                   start: int = 0, lead_share: float = 0.4) -> list[int]:
+                   start: int = 0, lead_share: float = 0.4, before_boundary: bool = False) -> list[int]:
     """The indices of the article body: a run of good blocks from `start` on (see `article_runs`); the
     first run at least `lead_share` as strong as the strongest one (teasers of other stories and comment
-    threads come after the article). A lead (standfirst, teaser of the story itself) parted from a much
+    threads come after the article); with `before_boundary`, only runs before the comments count. A lead (standfirst, teaser of the story itself) parted from a much
     heavier run that follows without a section boundary takes that run along: the article goes on."""
     runs, weights, after_boundary = _runs(blocks, verdicts, evidence, start)
+    if before_boundary and any(after_boundary[1:]):
+        # Below its title, the article ends where its comments begin: a short post is still the
+        # article, not the long comment thread under it.
+        cut = after_boundary.index(True, 1)
+        runs, weights, after_boundary = runs[:cut], weights[:cut], after_boundary[:cut]
     if not runs:
         return []
     strongest = max(weights)

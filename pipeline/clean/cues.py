@@ -97,6 +97,18 @@ SECTION_BOUNDARY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# The boundaries that only ever end an article: its comment thread. (Related links, 'read more' and share
+# boxes also stand inside articles.)
+COMMENT_BOUNDARY = re.compile(
+    r"""^(
+      \d*\s*(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|reacties|komentarz[ey]?|
+      kommentit|комментари[йия]?)|
+      leave\s+a\s+(comment|reply)|add\s+a\s+comment|post\s+a\s+comment|kommentar\s+(schreiben|verfassen)|
+      laisser\s+un\s+commentaire|vos\s+réactions|deja\s+un\s+comentario|lascia\s+un\s+commento
+    )[\s:.!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 # "By Jane Doe" and its kin: the word that introduces an author's name.
 BYLINE_PREFIX = re.compile(
     r"^(by|written\s+by|words\s+by|von|text:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",

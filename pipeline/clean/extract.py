@@ -73,7 +73,8 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     title_index = title_anchor(blocks, page.url, set(removed))
     region = []
     if title_index is not None:  # the article follows the title the URL names, even a short one
-        region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE)
+        region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
+                                        before_boundary=True)
         strongest, weight = strongest_run(blocks, verdicts, evidence)
         if strongest and strongest[0] < title_index <= strongest[-1] + 2 and \
                 _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
@@ -83,7 +84,8 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
             region = []
             if title_index is not None:
                 region = article_region(blocks, verdicts, evidence, start=title_index + 1,
-                                        lead_share=AFTER_TITLE_SHARE)
+                                        lead_share=AFTER_TITLE_SHARE,
+                                        before_boundary=True)
     if _words(region, evidence) < min_body_words:
         title_index = None
         region = article_region(blocks, verdicts, evidence)

@@ -214,7 +214,7 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
         distance = sum(1 for i in range(index + 1, limit if below else top) if i not in excluded)
         score = TITLE_SLUG_WEIGHT * _slug_score(block, slug) + TITLE_WORD_BONUS * min(words, 10)
         score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below else 0.0)
-        if words >= 2 and _shown_elsewhere(blocks, index):
+        if words >= 3 and _shown_elsewhere(blocks, index):
             score += TITLE_SHOWN_ELSEWHERE
         if words <= 3 and _among_short(blocks, index, excluded):
             score -= TITLE_MENU_ITEM

@@ -282,6 +282,15 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
             break
     if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
         header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
+    if not header.authors:
+        # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body.
+        end = body_end if body_end is not None else body_start
+        for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
+            if index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
+                    (authors := inline_byline(blocks[index], stops)):
+                header.authors = authors
+                header.indices.add(index)
+                break
     if not header.authors and bare is not None:
         header.authors = bare[1]
         header.indices.add(bare[0])
@@ -296,15 +305,4 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
                 header.authors = authors
                 header.indices.add(index)
                 break
-    if not header.authors:
-        # A byline with its introducing word ('By', 'Von', 'Text:') may stand above the title or
-        # at the top or the foot of the body.
-        last = min(len(blocks), (body_end if body_end is not None else body_start) + BYLINE_AFTER_BODY)
-        for index in range(max(0, (title_index if title_index is not None else body_start) - 3), last):
-            if index not in excluded and index not in header.indices:
-                authors = parse_byline(blocks[index], stops, prefixed_only=True)
-                if authors:
-                    header.authors = authors
-                    header.indices.add(index)
-                    break
     return header

@@ -191,8 +191,9 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
                    start: int = 0, lead_share: float = 0.4, before_boundary: bool = False) -> list[int]:
     """The indices of the article body: a run of good blocks from `start` on (see `article_runs`); the
     first run at least `lead_share` as strong as the strongest one (teasers of other stories and comment
-    threads come after the article); with `before_boundary`, only runs before the comments count. A lead (standfirst, teaser of the story itself) parted from a much
-    heavier run that follows without a section boundary takes that run along: the article goes on."""
+    threads come after the article); with `before_boundary`, only runs before the comments count.
+    A lead (standfirst, teaser of the story itself) parted from a much heavier run that follows without
+    a section boundary takes that run along: the article goes on."""
     runs, weights, after_boundary = _runs(blocks, verdicts, evidence, start)
     if before_boundary and any(after_boundary[1:]):
         # Below its title, the article ends where its comments begin: a short post is still the

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.clean.cues import COMMENT_BOUNDARY, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
@@ -30,6 +30,10 @@ MAX_GAP_BLOCKS = 4
 # A run this many times heavier than the region so far, and close after it, continues the article.
 CONTINUATION_RATIO = 2.0
 CONTINUATION_MAX_GAP = 12
+# Text above a comment heading that makes it the article's end rather than a link in the header.
+BEFORE_COMMENTS_MIN_WORDS = 40
+# A comment count may open a short call to comment.
+COMMENT_COUNT_MAX_WORDS = 14
 # A section heading is short: only blocks this short are tried against the boundary cues.
 BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
@@ -162,6 +166,9 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
             boundary = True
             ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
             gap_blocks += 1
+        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(blocks[i]):
+            boundary = ending = True
+            gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:
             joins = runs and not boundary and gap_blocks <= MAX_GAP_BLOCKS
             if joins:
@@ -196,10 +203,11 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
     a section boundary takes that run along: the article goes on."""
     runs, weights, after_boundary = _runs(blocks, verdicts, evidence, start)
     if before_boundary and any(after_boundary[1:]):
-        # Below its title, the article ends where its comments begin: a short post is still the
-        # article, not the long comment thread under it.
+        # The article ends where its comments begin: a short post is still the article, not the long
+        # comment thread under it (a 'Comments' link in the header, above any text, ends nothing).
         cut = after_boundary.index(True, 1)
-        runs, weights, after_boundary = runs[:cut], weights[:cut], after_boundary[:cut]
+        if sum(evidence[i].words for run in runs[:cut] for i in run) >= BEFORE_COMMENTS_MIN_WORDS:
+            runs, weights, after_boundary = runs[:cut], weights[:cut], after_boundary[:cut]
     if not runs:
         return []
     strongest = max(weights)

@@ -101,12 +101,19 @@ SECTION_BOUNDARY = re.compile(
 # boxes also stand inside articles.)
 COMMENT_BOUNDARY = re.compile(
     r"""^(
-      \d*\s*(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|reacties|komentarz[ey]?|
+      \d*\s*(leser-?|reader\s+|user-?)?(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|reacties|komentarz[ey]?|
       kommentit|комментари[йия]?)|
       leave\s+a\s+(comment|reply)|add\s+a\s+comment|post\s+a\s+comment|kommentar\s+(schreiben|verfassen)|
       laisser\s+un\s+commentaire|vos\s+réactions|deja\s+un\s+comentario|lascia\s+un\s+commento
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# A count of comments opening a longer call to write one ('33 Leser-Kommentare Geben Sie jetzt Ihre Meinung ab').
+COMMENT_COUNT = re.compile(
+    r"^\d+\s+(leser-?|reader\s+|user-?)?(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|"
+    r"reacties|komentarz[ey]?|kommentit|комментари[йия]?)\b",
+    re.IGNORECASE,
 )
 
 # "By Jane Doe" and its kin: the word that introduces an author's name.

@@ -88,7 +88,7 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
                                         before_boundary=True)
     if _words(region, evidence) < min_body_words:
         title_index = None
-        region = article_region(blocks, verdicts, evidence)
+        region = article_region(blocks, verdicts, evidence, before_boundary=True)
     if _words(region, evidence) < min_body_words:
         region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;

@@ -60,7 +60,8 @@ def test_only_repeated_sentences_count_as_chrome() -> None:
 
 def test_a_short_post_is_not_outweighed_by_its_comments() -> None:
     post = ("Our goal with hosting quarterly open threads is to give readers an opportunity to raise "
-            "comments or questions about our work in a public space.")
+            "comments or questions about our work in a public space. We will read every comment and answer "
+            "as many as we can before the next thread opens, and we list the answers in a post of their own.")
     comment = ("Any update on how the follow-up paper will affect the recommendation? It seems that the "
                "effects fade over time, and I wonder whether the model takes that into account at all.")
     blocks = ["Open thread", post, "Comments", *[comment + f" ({n})" for n in range(20)]]

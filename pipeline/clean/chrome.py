@@ -43,7 +43,7 @@ def chrome_reason(block: str) -> str | None:
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
-    hits = len(CHROME_PHRASE.findall(block))
+    hits = len(CHROME_PHRASE.findall(block.lower()))
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
@@ -75,7 +75,7 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     A lone block with an appeal phrase counts only if it addresses the reader outside quotes, so a news
     report about a donation stays.
     """
-    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block)]
+    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block.lower())]
     marked: set[int] = set()
     for position, index in enumerate(hits):
         following = hits[position + 1] if position + 1 < len(hits) else None

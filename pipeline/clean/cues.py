@@ -46,7 +46,7 @@ CHROME_PHRASE = re.compile(
       wszelkie\s+prawa\s+zastrzeżone|
       все\s+права\s+защищены
     )""",
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
 # Appeals for money or subscriptions, which read like prose: they come in runs.
@@ -62,7 +62,7 @@ APPEAL_PHRASE = re.compile(
       \bsteun\s+ons\b|\buw\s+steun\b|
       \bwesprzyj\b|\btwoje\s+wsparcie\b
     )""",
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
 # Headings that open what follows an article: comments, related stories, tags. A body does not run on

@@ -6,13 +6,23 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from pipeline.clean.cues import APPEAL_PHRASE, CHROME_BLOCK, CHROME_PHRASE, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import (
+    APPEAL_PHRASE,
+    CAPTION_CREDIT,
+    CAPTION_OPENING,
+    CAPTION_TAIL_CHARS,
+    CHROME_BLOCK,
+    CHROME_PHRASE,
+    TERMINAL_PUNCTUATION,
+)
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
 _PERSONAL = re.compile(r"\b(you|your|we|our|us|sie|ihre|wir|unser|vous|votre|nous|notre)\b", re.IGNORECASE)
 # A block this long with a chrome phrase needs more than one to be called chrome.
 _LONG_BLOCK_WORDS = 40
+# A caption is a sentence or two; a longer block with a credit at its end is text quoting one.
+CAPTION_MAX_CHARS = 400
 # How far apart two appeal blocks may be and still bracket an appeal.
 _APPEAL_GAP = 2
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
@@ -43,6 +53,9 @@ def chrome_reason(block: str) -> str | None:
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
+    if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
+                                            CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
+        return "caption"
     hits = len(CHROME_PHRASE.findall(block.lower()))
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"

@@ -49,6 +49,25 @@ CHROME_PHRASE = re.compile(
     re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
+# Picture captions and credits: a credit closing the block ('(Photo: Getty Images)', 'Credit: ESA',
+# 'Name/Agency/Getty Images'), searched in the block's last characters only...
+CAPTION_CREDIT = re.compile(
+    r"""(
+      \((?:ap\s+|afp\s+|reuters\s+)?(?:photo|image|picture|credit|foto|bild)s?(?:\s+credit)?\s*:?[^)]{0,80}\)\s*$|
+      (?:photo|image|picture|credit|photograph|foto|bild|quelle|crédit|crédito)s?(?:\s+(?:credit|copyright))?
+        \s*[:©]\s*[^.!?:]{2,60}$|
+      \b(?:getty\s+images|shutterstock(?:\.com)?|istock(?:photo)?|ap\s+photo|reuters)(?:\s+via\s+[^.]{0,30})?\s*\)?$|
+      /\s*(?:afp|epa|dpa|ap)\s*\)?$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+CAPTION_TAIL_CHARS = 100
+# ... or an agency's 'file photo' or 'Image copyright' opening it.
+CAPTION_OPENING = re.compile(
+    r"in\s+this\s+(?:\w+\.?\s+)?(?:\d{1,2},\s+)?(?:\d{4},?\s+)?(?:file\s+)?photo\b|image\s+copyright\b",
+    re.IGNORECASE,
+)
+
 # Appeals for money or subscriptions, which read like prose: they come in runs.
 APPEAL_PHRASE = re.compile(
     r"""(

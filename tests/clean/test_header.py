@@ -69,3 +69,14 @@ def test_a_short_post_is_not_outweighed_by_its_comments() -> None:
     verdicts = [Verdict.BAD, Verdict.GOOD, Verdict.BAD, *[Verdict.GOOD] * 20]
     assert article_region(blocks, verdicts, evidence, start=1, lead_share=0.1, before_boundary=True) == [1]
     assert article_region(blocks, verdicts, evidence, start=1, lead_share=0.1) == list(range(3, 23))
+
+
+def test_picture_credits_are_chrome_but_text_mentioning_photos_is_not() -> None:
+    from pipeline.clean.chrome import chrome_reason
+
+    assert chrome_reason("Protesters have worn masks to protect their identities (Image: GETTY )") == "caption"
+    assert chrome_reason("The core stage after the installation of its engines. (credit: NASA/J. Doe)") == "caption"
+    assert chrome_reason("Sanjeev Verma/Hindustan Times/Getty Images") == "caption"
+    assert chrome_reason("In this Dec. 12, 2006, file photo, made available by NASA, an astronaut works.") == "caption"
+    assert chrome_reason("Die Ausstellung zeigt Fotos aus drei Jahrzehnten, darunter viele Porträts.") is None
+    assert chrome_reason("He said the photo was taken in May, long before the protests began.") is None

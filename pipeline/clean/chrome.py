@@ -6,15 +6,27 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from pipeline.clean.cues import APPEAL_PHRASE, CHROME_BLOCK, CHROME_PHRASE, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import (
+    APPEAL_PHRASE,
+    CAPTION_CREDIT,
+    CAPTION_OPENING,
+    CAPTION_TAIL_CHARS,
+    CHROME_BLOCK,
+    CHROME_PHRASE,
+    TERMINAL_PUNCTUATION,
+)
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
 _PERSONAL = re.compile(r"\b(you|your|we|our|us|sie|ihre|wir|unser|vous|votre|nous|notre)\b", re.IGNORECASE)
 # A block this long with a chrome phrase needs more than one to be called chrome.
 _LONG_BLOCK_WORDS = 40
+# A caption is a sentence or two; a longer block with a credit at its end is text quoting one.
+CAPTION_MAX_CHARS = 400
 # How far apart two appeal blocks may be and still bracket an appeal.
 _APPEAL_GAP = 2
+# A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
+REPEAT_MIN_WORDS = 12
 
 
 class Shape(Enum):
@@ -41,10 +53,33 @@ def chrome_reason(block: str) -> str | None:
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
-    hits = len(CHROME_PHRASE.findall(block))
+    if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
+                                            CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
+        return "caption"
+    hits = len(CHROME_PHRASE.findall(block.lower()))
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
+
+
+def repeated_blocks(blocks: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Blocks that occur more than once on the page, and those of them that are sentences.
+
+    Repeated sentences are picture captions shown twice by a gallery or teasers listed in two widgets: an
+    article does not repeat its own paragraphs. A repeated headline or name may be the article's title or
+    byline coming back in a breadcrumb, so only sentences (long blocks, or ones ending like a sentence)
+    are chrome; every repeat is part of a widget, though, which is no break in the article around it.
+    """
+    seen: dict[str, int] = {}
+    for block in blocks:
+        seen[block] = seen.get(block, 0) + 1
+    repeated = {i for i, block in enumerate(blocks) if seen[block] > 1}
+    return repeated, {i for i in repeated if _is_sentence(blocks[i])}
+
+
+def _is_sentence(block: str) -> bool:
+    words = len(block.split())
+    return words >= REPEAT_MIN_WORDS or (words >= 5 and block.endswith(TERMINAL_PUNCTUATION))
 
 
 def appeal_blocks(blocks: Sequence[str]) -> set[int]:
@@ -53,7 +88,7 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     A lone block with an appeal phrase counts only if it addresses the reader outside quotes, so a news
     report about a donation stays.
     """
-    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block)]
+    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block.lower())]
     marked: set[int] = set()
     for position, index in enumerate(hits):
         following = hits[position + 1] if position + 1 < len(hits) else None

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.clean.cues import SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
@@ -27,6 +27,13 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 # A run of good blocks may bridge this many non-good blocks and still be one article.
 MAX_GAP_BLOCKS = 4
+# A run this many times heavier than the region so far, and close after it, continues the article.
+CONTINUATION_RATIO = 2.0
+CONTINUATION_MAX_GAP = 12
+# Text above a comment heading that makes it the article's end rather than a link in the header.
+BEFORE_COMMENTS_MIN_WORDS = 40
+# A comment count may open a short call to comment.
+COMMENT_COUNT_MAX_WORDS = 14
 # A section heading is short: only blocks this short are tried against the boundary cues.
 BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
@@ -137,17 +144,30 @@ def _nearest(verdicts: Sequence[Verdict], order: range, ignore_near: bool) -> li
     return nearest
 
 
-def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
-                   start: int = 0, lead_share: float = 0.4) -> list[int]:
-    """The indices of the article body: a run of good blocks from `start` on, joined across small gaps
-    but never across a section boundary; the first run at least `lead_share` as strong as the
-    strongest one (teasers of other stories and comment threads come after the article)."""
+def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+                 start: int = 0) -> tuple[list[list[int]], list[float]]:
+    """The runs of good blocks from `start` on, joined across small gaps but never across a section
+    boundary, with their weights (characters, more for text rich in stop words)."""
+    runs, weights, _ = _runs(blocks, verdicts, evidence, start)
+    return runs, weights
+
+
+def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+          start: int) -> tuple[list[list[int]], list[float], list[bool]]:
+    """`article_runs`, and for each run whether a boundary that only ends an article (its comments: related
+    links and share boxes also stand inside articles) comes before it."""
     runs: list[list[int]] = []
+    after_boundary: list[bool] = []
     gap_blocks = 0
     boundary = False
+    ending = False
     for i in range(start, len(blocks)):
         if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
             boundary = True
+            ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
+            gap_blocks += 1
+        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(blocks[i]):
+            boundary = ending = True
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:
             joins = runs and not boundary and gap_blocks <= MAX_GAP_BLOCKS
@@ -155,13 +175,48 @@ def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence:
                 runs[-1].append(i)
             else:
                 runs.append([i])
+                after_boundary.append(ending)
             gap_blocks = 0
-            boundary = False
+            boundary = ending = False
         else:
             gap_blocks += 1
+    weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
+    return runs, weights, after_boundary
+
+
+def strongest_run(blocks: Sequence[str], verdicts: Sequence[Verdict],
+                  evidence: Sequence[Evidence]) -> tuple[list[int], float]:
+    """The heaviest run of the page and its weight."""
+    runs, weights = article_runs(blocks, verdicts, evidence)
+    if not runs:
+        return [], 0.0
+    best = max(range(len(runs)), key=weights.__getitem__)
+    return runs[best], weights[best]
+
+
+def article_region(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
+                   start: int = 0, lead_share: float = 0.4, before_boundary: bool = False) -> list[int]:
+    """The indices of the article body: a run of good blocks from `start` on (see `article_runs`); the
+    first run at least `lead_share` as strong as the strongest one (teasers of other stories and comment
+    threads come after the article); with `before_boundary`, only runs before the comments count.
+    A lead (standfirst, teaser of the story itself) parted from a much heavier run that follows without
+    a section boundary takes that run along: the article goes on."""
+    runs, weights, after_boundary = _runs(blocks, verdicts, evidence, start)
+    if before_boundary and any(after_boundary[1:]):
+        # The article ends where its comments begin: a short post is still the article, not the long
+        # comment thread under it (a 'Comments' link in the header, above any text, ends nothing).
+        cut = after_boundary.index(True, 1)
+        if sum(evidence[i].words for run in runs[:cut] for i in run) >= BEFORE_COMMENTS_MIN_WORDS:
+            runs, weights, after_boundary = runs[:cut], weights[:cut], after_boundary[:cut]
     if not runs:
         return []
-    weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
     strongest = max(weights)
     best = next(k for k, weight in enumerate(weights) if weight >= lead_share * strongest)
-    return runs[best]
+    region, weight = list(runs[best]), weights[best]
+    for k in range(best + 1, len(runs)):
+        if after_boundary[k] or weights[k] < CONTINUATION_RATIO * weight or \
+                runs[k][0] - region[-1] > CONTINUATION_MAX_GAP:
+            break
+        region.extend(runs[k])
+        weight += weights[k]
+    return region

@@ -29,7 +29,14 @@ CHROME_PHRASE = re.compile(
       \bcookies?\b|\bprivacy\s+(policy|settings)|\bterms\s+(of\s+(use|service)|and\s+conditions)|
       all\s+rights\s+reserved|©|\(c\)\s*\d{4}|\bnewsletter\b|\bsign\s+up\b|\bsubscribe\b|
       \blog(ged)?\s?in\b|\bsign\s?in\b|\bregister(ing)?\b.*\b(account|free)\b|thank\s+you\s+for\s+registering|
-      refresh\s+(the|your)\s+(page|browser)|enable\s+javascript|your\s+browser|browser\s+preferences|
+      refresh\s+(the|your)\s+(page|browser)|your\s+email\s+address\s+will\s+not\s+be\s+published|
+      this\s+entry\s+was\s+posted\s+in|this\s+post\s+(contains|may\s+contain)\s+(affiliate|references|links)|
+      follow\s+(\w+\s+){0,3}on\s+(twitter|facebook|instagram|telegram)|
+      deine\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|ihre\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|
+      jetzt\s+registrieren|folge(n\s+sie)?\s+uns\s+(auf|bei)|empfiehl\s+(dies|diesen)|
+      votre\s+adresse\s+(e-)?mail\s+ne\s+sera\s+pas\s+publiée|suivez-nous|
+      tu\s+dirección\s+de\s+correo\s+electrónico\s+no\s+será\s+publicada|s[ií]guenos\s+en|hazte\s+(miembro|socio)|
+      seguici\s+su|il\s+tuo\s+indirizzo\s+email\s+non\s+sarà\s+pubblicato|enable\s+javascript|your\s+browser|browser\s+preferences|
       notifications?\s+(from|can\s+be)|\bfollow\s+us\b|\bclick\s+here\b|\bdownload\s+(the|our)\s+app\b|
       join\s+(our\s+)?(commenting|the\s+conversation|the\s+discussion)|commenting\s+forum|
       datenschutz|nutzungsbedingungen|alle\s+rechte\s+vorbehalten|jetzt\s+abonnieren|newsletter\s+abonnieren|
@@ -39,7 +46,26 @@ CHROME_PHRASE = re.compile(
       wszelkie\s+prawa\s+zastrzeżone|
       все\s+права\s+защищены
     )""",
+    re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
+)
+
+# Picture captions and credits: a credit closing the block ('(Photo: Getty Images)', 'Credit: ESA',
+# 'Name/Agency/Getty Images'), searched in the block's last characters only...
+CAPTION_CREDIT = re.compile(
+    r"""(
+      \((?:ap\s+|afp\s+|reuters\s+)?(?:photo|image|picture|credit|foto|bild)s?(?:\s+credit)?\s*:?[^)]{0,80}\)\s*$|
+      (?:photo|image|picture|credit|photograph|foto|bild|quelle|crédit|crédito)s?(?:\s+(?:credit|copyright))?
+        \s*[:©]\s*[^.!?:]{2,60}$|
+      \b(?:getty\s+images|shutterstock(?:\.com)?|istock(?:photo)?|ap\s+photo|reuters)(?:\s+via\s+[^.]{0,30})?\s*\)?$|
+      /\s*(?:afp|epa|dpa|ap)\s*\)?$
+    )""",
     re.IGNORECASE | re.VERBOSE,
+)
+CAPTION_TAIL_CHARS = 100
+# ... or an agency's 'file photo' or 'Image copyright' opening it.
+CAPTION_OPENING = re.compile(
+    r"in\s+this\s+(?:\w+\.?\s+)?(?:\d{1,2},\s+)?(?:\d{4},?\s+)?(?:file\s+)?photo\b|image\s+copyright\b",
+    re.IGNORECASE,
 )
 
 # Appeals for money or subscriptions, which read like prose: they come in runs.
@@ -48,14 +74,14 @@ APPEAL_PHRASE = re.compile(
       \byour\s+(support|donation|contribution)\b|\bsupport\s+(us|our\s+(work|journalism|reporting))\b|
       \bdonat(e|ion|ing)\b|\bmake\s+a\s+contribution\b|\bpaywalls?\b|\bbecome\s+a\s+(member|subscriber|supporter)\b|
       \bquality\s+journalism\b|\bindependent\s+journalism\b|\bjournalism\s+should\s+be\b|
-      \bunterstützen\s+sie\b|\bihre\s+unterstützung\b|\bjetzt\s+unterstützen\b|\bspende[nr]?\b|
+      \bunterstützen\s+sie\b|\bunterstütze\b|\bihre\s+unterstützung\b|\bjetzt\s+unterstützen\b|\bspende[nr]?\b|
       \bsoutenez\b|\bvotre\s+soutien\b|\bfaire\s+un\s+don\b|
       \bapóyanos\b|\btu\s+apoyo\b|\bdona(ción|r)\b|
       \bsostienici\b|\bil\s+tuo\s+sostegno\b|
       \bsteun\s+ons\b|\buw\s+steun\b|
       \bwesprzyj\b|\btwoje\s+wsparcie\b
     )""",
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
 # Headings that open what follows an article: comments, related stories, tags. A body does not run on
@@ -66,7 +92,14 @@ SECTION_BOUNDARY = re.compile(
       related(\s+(articles?|stories|posts|content|news|coverage|topics))?|recommended(\s+for\s+you)?|
       more\s+(stories|news|articles|from\b.*)|you\s+(may|might)\s+also\s+(like|be\s+interested\s+in).*|
       read\s+(next|more|also)|(most\s+)?(popular|read|viewed)(\s+(now|today|stories|articles))?|tags?|topics|
-      share\s+this(\s+(article|story|post))?|about\s+the\s+author|
+      share\s+this(\s+(article|story|post))?|about\s+the\s+authors?|more\s+on\s+this(\s+(story|topic))?|
+      further\s+reading|see\s+also|
+      über\s+(den|die)\s+autor(in|en)?|(weitere\s+)?artikel\s+zum\s+thema|themen\s+in\s+diesem\s+artikel|
+      mehr\s+(zu|zum|zur)\s+\w+(\s+\w+){0,3}|siehe\s+auch|das\s+könnte\s+dich\s+(auch\s+)?interessieren|
+      weiterführende\s+(links|informationen|artikel)|
+      otras\s+noticias|más\s+noticias|también\s+te\s+puede\s+interesar|sobre\s+el\s+autor|
+      vos\s+réactions|à\s+propos\s+de\s+l'auteur|dans\s+la\s+même\s+rubrique|
+      leia\s+mais|sobre\s+o\s+autor|altre\s+notizie|potrebbe\s+interessarti|
       \d*\s*kommentare?|kommentar\s+(schreiben|verfassen)|das\s+könnte\s+sie\s+(auch\s+)?interessieren|
       mehr\s+zum\s+thema|weitere\s+(artikel|beiträge|nachrichten|themen)|(ähnliche|verwandte)\s+(artikel|beiträge)|
       auch\s+interessant|schlagworte|themen|meistgelesen|
@@ -81,6 +114,25 @@ SECTION_BOUNDARY = re.compile(
       \d*\s*комментари[йия]?|похожие\s+(статьи|новости)|читайте\s+также
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# The boundaries that only ever end an article: its comment thread. (Related links, 'read more' and share
+# boxes also stand inside articles.)
+COMMENT_BOUNDARY = re.compile(
+    r"""^(
+      \d*\s*(leser-?|reader\s+|user-?)?(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|reacties|komentarz[ey]?|
+      kommentit|комментари[йия]?)|
+      leave\s+a\s+(comment|reply)|add\s+a\s+comment|post\s+a\s+comment|kommentar\s+(schreiben|verfassen)|
+      laisser\s+un\s+commentaire|vos\s+réactions|deja\s+un\s+comentario|lascia\s+un\s+commento
+    )[\s:.!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A count of comments opening a longer call to write one ('33 Leser-Kommentare Geben Sie jetzt Ihre Meinung ab').
+COMMENT_COUNT = re.compile(
+    r"^\d+\s+(leser-?|reader\s+|user-?)?(comments?|kommentare?|commentaires?|comentarios?|comentários|commenti|"
+    r"reacties|komentarz[ey]?|kommentit|комментари[йия]?)\b",
+    re.IGNORECASE,
 )
 
 # "By Jane Doe" and its kin: the word that introduces an author's name.

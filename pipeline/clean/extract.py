@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from pipeline.clean.chrome import appeal_blocks, chrome_reason
+from pipeline.clean.chrome import appeal_blocks, chrome_reason, repeated_blocks
 from pipeline.clean.classify import (
     Verdict,
     article_region,
@@ -13,6 +13,7 @@ from pipeline.clean.classify import (
     count_words,
     initial_verdict,
     page_evidence,
+    strongest_run,
 )
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
@@ -30,6 +31,8 @@ MIN_LETTERS_FOR_LANGUAGE = 20
 HEADER_ZONE_BLOCKS = 12
 # After the title, the first run of prose this share as strong as the strongest is the article.
 AFTER_TITLE_SHARE = 0.1
+# A title found inside the main prose whose following text is less than this share of it is a subheading.
+INSIDE_TITLE_SHARE = 0.5
 
 
 def content_hash(body: str) -> str:
@@ -70,18 +73,36 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     title_index = title_anchor(blocks, page.url, set(removed))
     region = []
     if title_index is not None:  # the article follows the title the URL names, even a short one
-        region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE)
+        region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
+                                        before_boundary=True)
+        strongest, weight = strongest_run(blocks, verdicts, evidence)
+        if strongest and strongest[0] < title_index <= strongest[-1] + 2 and \
+                _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
+            # A headline matching the URL inside the page's main prose, followed by little: a subheading
+            # of the article (or a recipe card) that repeats its words; the title is above the prose.
+            title_index = title_anchor(blocks, page.url, set(removed), before=strongest[0])
+            region = []
+            if title_index is not None:
+                region = article_region(blocks, verdicts, evidence, start=title_index + 1,
+                                        lead_share=AFTER_TITLE_SHARE,
+                                        before_boundary=True)
     if _words(region, evidence) < min_body_words:
         title_index = None
-        region = article_region(blocks, verdicts, evidence)
+        region = article_region(blocks, verdicts, evidence, before_boundary=True)
     if _words(region, evidence) < min_body_words:
         region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
+    # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
+    # they are left out only now, so that they do not part the article's paragraphs around them.
+    for index in repeated_blocks(blocks)[1]:
+        removed.setdefault(index, "page_repeat")
+    region = _fill_gaps(region, blocks, removed)
     body_start = region[0] if region else len(blocks)
 
     dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
     anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
     header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
-                         region[-1] + 1 if region else None)
+                         region[-1] + 1 if region else None,
+                         (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
     body = "\n\n".join(blocks[i] for i in body_indices)
     word_count = count_words(body)
@@ -126,6 +147,18 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
+
+
+def _fill_gaps(region: list[int], blocks: list[str], removed: dict[int, str]) -> list[int]:
+    """The blocks between the body's first and last that are not chrome: a paragraph thin in stop words,
+    a subheading or a list item inside the article is still the article."""
+    if not region:
+        return region
+    return [i for i in range(region[0], region[-1] + 1) if i not in removed]
+
+
+def _weight(indices: list[int], evidence: list) -> float:
+    return sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in indices)
 
 
 def _words(indices: list[int], evidence: list) -> int:

@@ -11,10 +11,33 @@ _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 # and C0/C1 controls other than the newline.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACE_RUN = re.compile(r" {2,}")
+# UTF-8 read as cp1252 somewhere upstream ('fÃ¼r' for 'für', 'Â«' for '«'): a lead byte's character
+# followed by continuation bytes' characters. Runs of such characters are repaired when they decode.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_MARK = re.compile(f"[ÂÃ][\u00a0-\u00bf{_CP1252_HIGH}]")
+_MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][\u00a0-\u00bf{_CP1252_HIGH}]+")
+# So many marks before a text is taken for mojibake (one 'Ã©' may be a name or a quoted example).
+MOJIBAKE_MIN_MARKS = 3
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was decoded as cp1252 before it reached us, put back; other text is unchanged."""
+    if len(_MOJIBAKE_MARK.findall(text, 0, len(text))) < MOJIBAKE_MIN_MARKS:
+        return text
+    return _MOJIBAKE_RUN.sub(_redecode, text)
+
+
+def _redecode(match: re.Match[str]) -> str:
+    run = match[0]
+    try:
+        return run.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return run
 
 
 def normalize_text(text: str) -> str:
-    """NFC, plain spaces, no invisible characters, unified newlines; blank lines are kept."""
+    """NFC, plain spaces, no invisible characters, unified newlines, mojibake repaired; blank lines kept."""
+    text = repair_mojibake(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)

@@ -19,6 +19,38 @@ _SLUG_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "article", "articles", "story", "stories",
                "index", "amp", "post", "posts", "blog", "page", "content", "detail", "artikel", "nachrichten"}
+# A byline inside a block: an introducing word (any case) and the capitalised name after it, which may
+# stand among a date, a category or a photo credit ('Posted on 21. Juli 2019 by Jane', 'Text von A B').
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*"
+_INLINE_BYLINE = re.compile(
+    r"(?:^|(?<=[\s|/·•,:;(]))(?P<word>(?i:(?:written|posted|words|story|photos?\s+and\s+text)\s+by|by|von|"
+    r"(?:text|gespeichert|geschrieben|erstellt)\s+von|text(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
+    r"quelle(?=\s*:)|source(?=\s*:)|par|por|door|przez|av|af|kirjoittanut|автор))(?:\s*:\s*|\s+)"
+    rf"(?P<name>(?P<first>[^\W\d_][\w'’.\-]*)(?:\s+(?:{_NAME_WORD}|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=\s+[A-Z]))){{0,4}})"
+)
+# Byline words that introduce a name only at the start of a block or after a date or a separator:
+# inside a sentence they are prepositions ('eine Rede von Angela Merkel').
+_PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
+_AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
+# Separators between the parts of a dateline that may hold the author ('04.02.2022 | 15:33 Uhr | A B').
+_DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
+# How many blocks around the header a byline is looked for.
+BYLINE_ABOVE_TITLE = 3
+BYLINE_INTO_BODY = 12
+# A name alone, perhaps with a date ('Christian Kahle, 03.11.2023 15:32 Uhr'), away from the header.
+BARE_BYLINE_MAX_WORDS = 8
+# A block longer than this is a sentence, whatever byline word it holds.
+INLINE_BYLINE_MAX_WORDS = 24
+_DIGITS_RUN = re.compile(r"\d[\d.:]*")
+# The title: how far above the body it is looked for, and how its evidence is weighed.
+TITLE_LOOKBACK = 12
+TITLE_MAX_WORDS = 30
+TITLE_DISTANCE_COST = 0.1
+TITLE_SLUG_WEIGHT = 3.0
+TITLE_SHOWN_ELSEWHERE = 1.0
+TITLE_WORD_BONUS = 0.1
+TITLE_BELOW_DATELINE = 0.8
+TITLE_MENU_ITEM = 0.5
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # How far after the body's last block a byline is looked for.
@@ -45,6 +77,8 @@ def looks_like_name(text: str) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 5:
         return False
+    if sum(token.isupper() and len(token) > 2 for token in tokens) >= 2:  # 'MAGAZINE SUBSCRIPTION'
+        return False
     capitalised = [t for t in tokens if t.lower() not in _NAME_PARTICLES]
     return len(capitalised) >= 2 and all(_NAME_TOKEN.match(t) for t in capitalised)
 
@@ -70,6 +104,42 @@ def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only:
     return []
 
 
+def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
+    """The author a byline word introduces anywhere in a short block ('Posted on 1 May by Jane Doe'), else []."""
+    if len(block.split()) > INLINE_BYLINE_MAX_WORDS:
+        return []
+    for match in _INLINE_BYLINE.finditer(block):
+        name = match["name"].strip(" .,")
+        first = match["first"]
+        if first.casefold() in stops or (first[0].islower() and len(name.split()) > 1):
+            continue  # 'by the way'; a lowercase handle stands alone ('von rasos am ...')
+        if match.start() > 0 and match["word"].casefold() in _PLAIN_BYLINE_WORDS and \
+                not _AFTER_DATE_OR_SEPARATOR.search(block, 0, match.start()):
+            continue
+        if sum(token.isupper() and len(token) > 2 for token in name.split()) >= 2:
+            continue  # 'TV SCHEDULE'
+        rest = block[match.end():].lstrip()
+        if len(name.split()) == 1 and match.start() > 0 and rest and not _AFTER_NAME.match(" " + rest) and \
+                not rest.startswith((",", "|", "/", "-", "–", "—", "(")):
+            continue  # one capitalised word inside a sentence is a noun, not a name
+        names = [part for part in _AUTHOR_SEPARATORS.split(name) if part]
+        if names and all(1 <= len(part.split()) <= 5 for part in names):
+            return names
+    return []
+
+
+def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
+    """A name standing beside the date in a dateline ('Tina Klostermeier 15.12.2022', '04.02.2022 | A B')."""
+    if len(block.split()) > 16 or not written or written not in block:
+        return []
+    rest = _DIGITS_RUN.sub(" | ", block.replace(written, " | "))
+    for part in _DATELINE_PARTS.split(rest):
+        part = part.strip(" .:")
+        if looks_like_name(part) and not any(word.casefold() in stops for word in part.split()):
+            return [part]
+    return []
+
+
 def _fold(text: str) -> str:
     """Words as URL slugs write them: casefolded, umlauts spelled out, accents dropped."""
     text = text.casefold().translate(_SPELLED_OUT)
@@ -91,7 +161,7 @@ def _slug_score(block: str, slug: set[str]) -> float:
     return 2 * len(words & slug) / (len(words) + len(slug))
 
 
-def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> int | None:
+def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], before: int | None = None) -> int | None:
     """The block the URL names: the headline-shaped block whose words best match the URL's slug.
 
     A strong hint: the title usually stands after the navigation, and the article follows it.
@@ -100,7 +170,7 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> 
     if len(slug) < 2:
         return None
     best, best_score = None, 0.0
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(blocks[:before]):
         if index in excluded or not is_headline(block):
             continue
         score = _slug_score(block, slug)
@@ -109,8 +179,72 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int]) -> 
     return best if best_score >= MIN_SLUG_SCORE else None
 
 
+def _title_shaped(block: str) -> bool:
+    """A title: up to 30 words, not ending like a sentence cut short or a label (',', ';', ':')."""
+    words = len(block.split())
+    return 1 <= words <= TITLE_MAX_WORDS and not block.endswith((".", ",", ";", ":", "…")) \
+        and not block.startswith(("©", "http")) and any(c.isalpha() for c in block)
+
+
+def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:
+    """The block's text stands in another block too: a title comes back in a breadcrumb, a share box
+    or the page's own heading."""
+    block = blocks[index]
+    return any(j != index and block in other for j, other in enumerate(blocks))
+
+
+def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, excluded: set[int],
+                 slug: set[str], slug_index: int | None) -> int | None:
+    """The title: of the title-shaped blocks just above the body (and the one the URL names), the one
+    scoring best on its match with the URL, its nearness to the dateline or the body, its length, and
+    being shown elsewhere on the page too (breadcrumb, share box). A title stands above its dateline
+    (a heading below it is a picture's or a section's), and is no menu item among other short ones."""
+    limit = min(body_start, len(blocks))
+    top = anchor if anchor is not None and anchor < limit else limit
+    indices = [i for i in range(limit - 1, -1, -1) if i not in excluded and i != anchor][:TITLE_LOOKBACK]
+    if slug_index is not None and slug_index not in indices:
+        indices.append(slug_index)
+    candidates: list[tuple[float, int, int]] = []
+    for index in indices:
+        block = blocks[index]
+        if not _title_shaped(block) or BYLINE_PREFIX.match(block) or _is_breadcrumb(block):
+            continue
+        words = len(block.split())
+        below = index > top
+        distance = sum(1 for i in range(index + 1, limit if below else top) if i not in excluded)
+        score = TITLE_SLUG_WEIGHT * _slug_score(block, slug) + TITLE_WORD_BONUS * min(words, 10)
+        score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below else 0.0)
+        if words >= 3 and _shown_elsewhere(blocks, index):
+            score += TITLE_SHOWN_ELSEWHERE
+        if words <= 3 and _among_short(blocks, index, excluded):
+            score -= TITLE_MENU_ITEM
+        candidates.append((score, -distance, index))
+    if not candidates:
+        return slug_index
+    return max(candidates)[2]
+
+
+def _among_short(blocks: Sequence[str], index: int, excluded: set[int]) -> bool:
+    """Both neighbours (chrome aside) are short too: a menu, not a heading above a text."""
+    neighbours = []
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(blocks) and j in excluded:
+            j += step
+        neighbours.append(0 <= j < len(blocks) and len(blocks[j].split()) <= 3)
+    return all(neighbours)
+
+
+_BREADCRUMB = re.compile(r"\s(?:»|>|/|›|→|\|)\s")
+
+
+def _is_breadcrumb(block: str) -> bool:
+    return len(_BREADCRUMB.findall(block)) >= 2
+
+
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
-                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None) -> Header:
+                excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None,
+                dateline: tuple[int, str] | None = None, url: str | None = None) -> Header:
     """Title, subtitle and authors from the blocks before the body.
 
     The title is the block the URL names (`title_index`), else the headline-shaped block nearest above
@@ -120,47 +254,55 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     header = Header()
     if anchor is not None:
         header.indices.add(anchor)
-    if title_index is None:
-        # The run of headline-shaped blocks just above: a title, perhaps followed by a standfirst.
-        limit = min(body_start, anchor if anchor is not None else body_start)
-        run: list[int] = []
-        looked = 0
-        for index in range(limit - 1, -1, -1):
-            if index in excluded:
-                continue
-            looked += 1
-            if looked > TITLE_SEARCH_BLOCKS:
-                break
-            if not run and parse_byline(blocks[index]):
-                continue
-            if not is_headline(blocks[index]):
-                break
-            run.insert(0, index)
-        if run:
-            title_index = run[-2] if len(run) >= 2 else run[-1]
+    title_index = choose_title(blocks, body_start, anchor, excluded, slug_words(url), title_index)
     first = title_index + 1 if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)
     if title_index is not None:
         header.title = blocks[title_index]
         header.indices.add(title_index)
+    bare: tuple[int, list[str]] | None = None
     for index in range(first, min(body_start, len(blocks))):
         if index in excluded or index == anchor:
             continue
         block = blocks[index]
-        if not header.authors and (authors := parse_byline(block, stops)):
-            header.authors = authors
-            header.indices.add(index)
+        if bare is None and (authors := parse_byline(block, stops)):
+            bare = (index, authors)
         elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
             header.subtitle = block
             header.indices.add(index)
+    # A byline word before a name in the header, even among a date or a credit ('Posted on ... by X'),
+    # is the surest; then a name beside the dateline; then a bare name between title and body.
+    top = (title_index if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)) - BYLINE_ABOVE_TITLE
+    for index in range(max(0, top), min(len(blocks), body_start + BYLINE_INTO_BODY)):
+        if index in excluded and index != anchor and not BYLINE_PREFIX.match(blocks[index]):
+            continue  # chrome, unless it opens with a byline word ('von A B Foto: © Agentur')
+        if authors := inline_byline(blocks[index], stops):
+            header.authors = authors
+            if index < body_start or len(blocks[index].split()) <= 8:
+                header.indices.add(index)
+            break
+    if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
+        header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
     if not header.authors:
-        # A byline with its introducing word ('By', 'Von', 'Text:') may stand above the title or
-        # at the top or the foot of the body.
-        last = min(len(blocks), (body_end if body_end is not None else body_start) + BYLINE_AFTER_BODY)
-        for index in range(max(0, (title_index if title_index is not None else body_start) - 3), last):
-            if index not in excluded and index not in header.indices:
-                authors = parse_byline(blocks[index], stops, prefixed_only=True)
-                if authors:
-                    header.authors = authors
-                    header.indices.add(index)
-                    break
+        # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body.
+        end = body_end if body_end is not None else body_start
+        for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
+            if index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
+                    (authors := inline_byline(blocks[index], stops)):
+                header.authors = authors
+                header.indices.add(index)
+                break
+    if not header.authors and bare is not None:
+        header.authors = bare[1]
+        header.indices.add(bare[0])
+    if not header.authors:
+        # A name alone on its line (perhaps with a date) just above the title, at the top of the body, or
+        # just below it.
+        end = body_end if body_end is not None else body_start
+        above = range(max(0, top), title_index) if title_index is not None else range(0)
+        for index in [*above, *range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
+            if index < len(blocks) and index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS \
+                    and (authors := parse_byline(blocks[index], stops)):
+                header.authors = authors
+                header.indices.add(index)
+                break
     return header

@@ -1,0 +1,82 @@
+"""Header pieces found by class of layout: bylines among dates and credits, titles above the body,
+mojibake repaired, sentences repeated on a page, comment threads under short posts."""
+
+from __future__ import annotations
+
+from pipeline.clean.chrome import repeated_blocks
+from pipeline.clean.classify import Verdict, article_region, page_evidence
+from pipeline.clean.normalize import repair_mojibake
+from pipeline.clean.stopwords import function_words
+from pipeline.clean.structure import choose_title, dateline_author, find_header, inline_byline
+
+
+def test_inline_byline_finds_names_among_dates_and_credits() -> None:
+    assert inline_byline("Posted on 21. Juli 2019 by Jane Miller") == ["Jane Miller"]
+    assert inline_byline("27. Januar 2014 by Barbara Russ / Kategorien: Event") == ["Barbara Russ"]
+    assert inline_byline("Text von Christian Seiler Illustration von Markus Roost")[0].startswith("Christian Seiler")
+    assert inline_byline("Gespeichert von rasos am 24. Juli 2017 - 18:55") == ["rasos"]
+    assert inline_byline("Von Felix Eisenreich // 1. November 2023") == ["Felix Eisenreich"]
+
+
+def test_inline_byline_leaves_prepositions_in_sentences_alone() -> None:
+    assert inline_byline("Die Rede von Angela Merkel wurde lange erwartet") == []
+    assert inline_byline("Empa-Spin-off revolutioniert die Messung von Treibhausgasen") == []
+    assert inline_byline("Partner werden") == []
+    assert inline_byline("by the way, nothing here", function_words("en")) == []
+
+
+def test_dateline_author_takes_the_name_beside_the_date() -> None:
+    assert dateline_author("Tina Klostermeier 15.12.2022", "15.12.2022") == ["Tina Klostermeier"]
+    assert dateline_author("04.02.2022 | 15:33 Uhr | Dennis Steimels", "04.02.2022 | 15:33") == ["Dennis Steimels"]
+    assert dateline_author("15.12.2022", "15.12.2022") == []
+
+
+def test_title_is_the_heading_above_the_dateline_not_a_picture_heading_below_it() -> None:
+    blocks = ["Home", "News", "Ministers agree to cap the price of gas across the union", "Jane Miller",
+              "Monday 10 January 2022", "Gas prices in one picture", "Ministers met in Brussels on Tuesday to "
+              "agree a common position on energy prices after a hard winter for households."]
+    assert choose_title(blocks, 6, 4, set(), set(), None) == 2
+
+
+def test_title_of_one_word_is_found() -> None:
+    blocks = ["Start", "Produkte", "Kontakt", "Baumgutachten",
+              "Ein Baumgutachten beschreibt den Zustand eines Baumes und seine Sicherheit im Verkehr."]
+    header = find_header(blocks, None, 4, None, set())
+    assert header.title == "Baumgutachten"
+
+
+def test_mojibake_is_repaired_and_clean_text_left_alone() -> None:
+    assert repair_mojibake("fÃ¼hrte Â«geringe MengenÂ» GrÃ¼ndung") == "führte «geringe Mengen» Gründung"
+    assert repair_mojibake("SÃO PAULO, São Paulo, Ã© alone") == "SÃO PAULO, São Paulo, Ã© alone"
+
+
+def test_only_repeated_sentences_count_as_chrome() -> None:
+    caption = "A man rides a donkey past the settlement of Revava on Friday, November 15, 2019."
+    blocks = ["Breaking News", caption, "Body text.", caption, "Breaking News"]
+    repeated, sentences = repeated_blocks(blocks)
+    assert repeated == {0, 1, 3, 4}
+    assert sentences == {1, 3}
+
+
+def test_a_short_post_is_not_outweighed_by_its_comments() -> None:
+    post = ("Our goal with hosting quarterly open threads is to give readers an opportunity to raise "
+            "comments or questions about our work in a public space. We will read every comment and answer "
+            "as many as we can before the next thread opens, and we list the answers in a post of their own.")
+    comment = ("Any update on how the follow-up paper will affect the recommendation? It seems that the "
+               "effects fade over time, and I wonder whether the model takes that into account at all.")
+    blocks = ["Open thread", post, "Comments", *[comment + f" ({n})" for n in range(20)]]
+    evidence = page_evidence(blocks, "en")
+    verdicts = [Verdict.BAD, Verdict.GOOD, Verdict.BAD, *[Verdict.GOOD] * 20]
+    assert article_region(blocks, verdicts, evidence, start=1, lead_share=0.1, before_boundary=True) == [1]
+    assert article_region(blocks, verdicts, evidence, start=1, lead_share=0.1) == list(range(3, 23))
+
+
+def test_picture_credits_are_chrome_but_text_mentioning_photos_is_not() -> None:
+    from pipeline.clean.chrome import chrome_reason
+
+    assert chrome_reason("Protesters have worn masks to protect their identities (Image: GETTY )") == "caption"
+    assert chrome_reason("The core stage after the installation of its engines. (credit: NASA/J. Doe)") == "caption"
+    assert chrome_reason("Sanjeev Verma/Hindustan Times/Getty Images") == "caption"
+    assert chrome_reason("In this Dec. 12, 2006, file photo, made available by NASA, an astronaut works.") == "caption"
+    assert chrome_reason("Die Ausstellung zeigt Fotos aus drei Jahrzehnten, darunter viele Porträts.") is None
+    assert chrome_reason("He said the photo was taken in May, long before the protests began.") is None

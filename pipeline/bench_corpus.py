@@ -136,8 +136,9 @@ def _dateline(rng: random.Random, site: Site, when: dt.datetime) -> str:
     return f"{when:%d.%m.%Y %H:%M}" if rng.random() < 0.7 else f"{when:%Y-%m-%d %H:%M}"
 
 
-def make_page(site: Site, number: int, rng: random.Random) -> GeneratedPage:
-    """One page: site chrome around a title, subtitle, byline, dateline and 3-8 KB of paragraphs."""
+def make_page(site: Site, number: int, rng: random.Random, min_bytes: int = MIN_PAGE_BYTES,
+              max_bytes: int = MAX_PAGE_BYTES) -> GeneratedPage:
+    """One page: site chrome around a title, subtitle, byline, dateline and paragraphs, 3-8 KB by default."""
     vocabulary = words(site.language)
     when = BASE_DATE + dt.timedelta(minutes=rng.randrange(60 * 24 * 300))
     title = _headline(rng, vocabulary)
@@ -151,13 +152,13 @@ def make_page(site: Site, number: int, rng: random.Random) -> GeneratedPage:
     if not site.byline_above_title:
         head += [byline]
     head += [_dateline(rng, site, when)]
-    target = rng.randint(MIN_PAGE_BYTES, MAX_PAGE_BYTES)
+    target = rng.randint(min_bytes, max_bytes)
     tail = [site.appeal, "Related:", *(_headline(rng, vocabulary) for _ in range(3)), site.footer]
     size = sum(len(b.encode("utf-8")) + 2 for b in head + tail)
     body: list[str] = []
     while True:
         paragraph = " ".join(_sentence(rng, vocabulary) for _ in range(rng.randint(2, 5)))
-        if size + len(paragraph.encode("utf-8")) + 2 > target and size >= MIN_PAGE_BYTES:
+        if size + len(paragraph.encode("utf-8")) + 2 > target and size >= min_bytes:
             break
         body.append(paragraph)
         size += len(paragraph.encode("utf-8")) + 2
@@ -169,19 +170,21 @@ def make_page(site: Site, number: int, rng: random.Random) -> GeneratedPage:
     return GeneratedPage(site, number, title, text, when)
 
 
-def generate(articles: int, seed: int = 0) -> Iterator[GeneratedPage]:
+def generate(articles: int, seed: int = 0, min_bytes: int = MIN_PAGE_BYTES,
+             max_bytes: int = MAX_PAGE_BYTES) -> Iterator[GeneratedPage]:
     """`articles` pages, round-robin over the sites, the same ones for the same arguments."""
     sites = make_sites(seed)
     rng = random.Random(seed + 1)
     for number in range(articles):
-        yield make_page(sites[number % len(sites)], number, rng)
+        yield make_page(sites[number % len(sites)], number, rng, min_bytes, max_bytes)
 
 
-def write_text_corpus(root: str, articles: int, seed: int = 0) -> dict[str, str]:
+def write_text_corpus(root: str, articles: int, seed: int = 0, min_bytes: int = MIN_PAGE_BYTES,
+                      max_bytes: int = MAX_PAGE_BYTES) -> dict[str, str]:
     """One .txt per page under `<root>/<site>/`; returns {relative path: language} for the floor loop."""
     languages: dict[str, str] = {}
     made: set[str] = set()
-    for page in generate(articles, seed):
+    for page in generate(articles, seed, min_bytes, max_bytes):
         folder = os.path.join(root, page.site.name)
         if folder not in made:
             os.makedirs(folder, exist_ok=True)

@@ -298,3 +298,8 @@ def detect_language(text: str) -> LanguageGuess:
     if probs[language] <= Detector.PROB_THRESHOLD:
         return LanguageGuess(UNDETERMINED, 0.0)
     return LanguageGuess(language, probs[language])
+
+
+def warm_up() -> None:
+    """Load the model and the compiled kernels now (seconds, once per process), not on the first article."""
+    detect_language("warm up the language model")

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from pipeline import evaluate, state
+from pipeline import bench, evaluate, state
 from pipeline.config import RunConfig, today_utc
 from pipeline.ingest.files import InputError
 from pipeline.sink.publish import DateLocked
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--date", type=_date, default=None, help="ingest date (default: today, UTC)")
     evaluate.add_parser(commands)
     state.add_parser(commands)
+    bench.add_parser(commands)
     return parser
 
 

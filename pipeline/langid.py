@@ -11,13 +11,16 @@ operation happens in langdetect's order and the probabilities match bit for bit.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 
 import numpy as np
 
@@ -63,8 +66,41 @@ class _Model:
     slot_rows: np.ndarray  # ... and the probs row of each
 
 
+# Bump when _Model's arrays change meaning, so an old cache is never read as the new layout.
+_MODEL_FORMAT = 1
+_ARRAYS = ("probs", "normalized", "upper", "slot_keys", "slot_rows")
+
+
 @cache
 def _model() -> _Model:
+    """The model, from its cached arrays when they exist: building it means parsing 55 JSON profiles
+    and normalizing every BMP code point in Python, seconds that every new process (every worker,
+    every Airflow task) would pay again."""
+    path = _model_cache_path()
+    with contextlib.suppress(OSError, ValueError, KeyError), np.load(path, allow_pickle=False) as cached:
+        return _Model(tuple(str(code) for code in cached["languages"]), *(cached[name] for name in _ARRAYS))
+    model = _build_model()
+    _save_model(model, path)
+    return model
+
+
+def _model_cache_path() -> str:
+    """Next to numba's cache; keyed by what the arrays derive from: langdetect's version (its profiles and
+    NGram.normalize) and the Unicode database (str.isupper), plus the layout's own format number."""
+    key = f"{version('langdetect')}-unicode{unicodedata.unidata_version}-v{_MODEL_FORMAT}"
+    return os.path.join(os.environ["NUMBA_CACHE_DIR"], f"langid-model-{key}.npz")
+
+
+def _save_model(model: _Model, path: str) -> None:
+    """Write atomically (a concurrent reader sees the whole file or none); a read-only place is no error."""
+    with contextlib.suppress(OSError):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp.npz"
+        np.savez(temporary, languages=np.array(model.languages), **{name: getattr(model, name) for name in _ARRAYS})
+        os.replace(temporary, path)
+
+
+def _build_model() -> _Model:
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
     words = list(factory.word_lang_prob_map)
@@ -262,3 +298,8 @@ def detect_language(text: str) -> LanguageGuess:
     if probs[language] <= Detector.PROB_THRESHOLD:
         return LanguageGuess(UNDETERMINED, 0.0)
     return LanguageGuess(language, probs[language])
+
+
+def warm_up() -> None:
+    """Load the model and the compiled kernels now (seconds, once per process), not on the first article."""
+    detect_language("warm up the language model")

@@ -16,7 +16,8 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import asdict
 from typing import Any
 
@@ -52,6 +53,10 @@ from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batc
 ROWS_PER_OUTPUT_FILE = 500_000
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
 CLI_RUN_PREFIX = "cli-"
+# With --workers N, cleaning is cut into about this many parts per worker (see _clean_parts), of at
+# least MIN_PART_PAGES pages each: parts even out the workers' finish, and each costs a site-model load.
+PARTS_PER_WORKER = 4
+MIN_PART_PAGES = 100
 
 
 def partition_name(ingest_date: dt.date) -> str:
@@ -257,12 +262,25 @@ def clean_and_detect_shard(config: RunConfig, run_id: str, index: int) -> dict[s
     return _clean(config, work, index, detect=True, output_name="languages.parquet")
 
 
-def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_name: str) -> dict[str, int]:
+def clean_and_detect_part(config: RunConfig, run_id: str, index: int, part: int, first: int,
+                          count: int) -> dict[str, int]:
+    """clean_and_detect_shard on `count` of the shard's pages from row `first`, so that the workers of a
+    process pool can share one shard. Its files are the shard's, numbered by part ('shard-00000.p0001.
+    languages.parquet'): the stages after it read every shard's files in name order, hence in page order."""
+    work = work_dir(config, run_id)
+    return _clean(config, work, index, detect=True, output_name="languages.parquet", rows=(first, count), part=part)
+
+
+def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_name: str,
+           rows: tuple[int, int] | None = None, part: int | None = None) -> dict[str, int]:
     model = _load_site_model(work)
     articles = quarantined = 0
-    with StagedParquetWriter(_shard_path(work, index, output_name), ARTICLE_SCHEMA) as writer, \
-            StagedParquetWriter(_shard_path(work, index, "clean.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
-        for row in iter_rows(_shard_path(work, index, "pages.parquet")):
+    prefix = "" if part is None else f"p{part:04d}."
+    pages_path = _shard_path(work, index, "pages.parquet")
+    with StagedParquetWriter(_shard_path(work, index, prefix + output_name), ARTICLE_SCHEMA) as writer, \
+            StagedParquetWriter(_shard_path(work, index, prefix + "clean.quarantine.parquet"),
+                                QUARANTINE_SCHEMA) as rejects:
+        for row in iter_rows(pages_path) if rows is None else _row_range(pages_path, *rows):
             page = page_from_row(row)
             try:
                 result = extract_article(page, model, config.min_body_words)
@@ -282,6 +300,18 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
             writer.write(article_row(result))
             articles += 1
     return {"shard": index, "articles": articles, "quarantined": quarantined}
+
+
+def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
+    """`count` rows of a staged file from row `first`; batches before them are skipped undecoded to rows."""
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH):
+        start, offset = offset, offset + batch.num_rows
+        if offset <= first:
+            continue
+        if start >= first + count:
+            return
+        yield from batch.slice(max(first - start, 0), first + count - max(first, start)).to_pylist()
 
 
 def tag_language(article: Article) -> Rejection | None:
@@ -531,28 +561,78 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
         publish.remove_abandoned_work(storage.dirname(work), CLI_RUN_PREFIX, storage.basename(work))
         shards = plan_shards(config, run_id)
         faultpoint.reached("stage")
-        _map_stage(ingest_shard, config, run_id, shards, "ingest", progress)
-        faultpoint.reached("stage")
-        learn_site_chrome(config, run_id)
-        faultpoint.reached("stage")
-        _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
+        with _worker_pool(config.workers) as pool:
+            ingested = _map_stage(ingest_shard, config, run_id, shards, "ingest", progress, pool)
+            faultpoint.reached("stage")
+            learn_site_chrome(config, run_id)
+            faultpoint.reached("stage")
+            if pool is None:
+                _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
+            else:
+                _clean_parts(config, run_id, ingested, progress, pool)
         faultpoint.reached("stage")
         return publish_date_locked(config, run_id, started_at)
 
 
-def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,
-               shards: list[int], name: str, progress: Callable[[str, int, int], None] | None) -> None:
-    if config.workers <= 1 or len(shards) <= 1:
-        for done, index in enumerate(shards, start=1):
-            stage(config, run_id, index)
-            if progress:
-                progress(name, done, len(shards))
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+@contextlib.contextmanager
+def _worker_pool(workers: int) -> Iterator[Executor | None]:
+    """One pool of `workers` processes for every stage of the run, or None to run in this process.
 
-    with ProcessPoolExecutor(max_workers=config.workers) as pool:
-        futures = [pool.submit(stage, config, run_id, index) for index in shards]
-        for done, future in enumerate(as_completed(futures), start=1):
-            future.result()
+    The language model and its compiled kernels are loaded here first, so that forked workers inherit
+    them (each worker would otherwise spend seconds loading them); under a start method that does not
+    fork, each worker loads them once, when it starts.
+    """
+    if workers <= 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.langid import warm_up
+
+    warm_up()
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
+        yield pool
+
+
+def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,
+               shards: list[int], name: str, progress: Callable[[str, int, int], None] | None,
+               pool: Executor | None = None) -> dict[int, dict[str, int]]:
+    """Run `stage` on every shard; returns each shard's counts by shard index."""
+    results: dict[int, dict[str, int]] = {}
+    if pool is None:
+        for done, index in enumerate(shards, start=1):
+            results[index] = stage(config, run_id, index)
             if progress:
                 progress(name, done, len(shards))
+        return results
+    from concurrent.futures import as_completed
+
+    futures = {pool.submit(stage, config, run_id, index): index for index in shards}
+    for done, future in enumerate(as_completed(futures), start=1):
+        results[futures[future]] = future.result()
+        if progress:
+            progress(name, done, len(shards))
+    return results
+
+
+def _clean_parts(config: RunConfig, run_id: str, ingested: dict[int, dict[str, int]],
+                 progress: Callable[[str, int, int], None] | None, pool: Executor) -> None:
+    """Clean and tag every shard in parts spread over the pool's workers.
+
+    Shards are the unit of ingestion, and a small run is one shard: cutting the shards themselves finer
+    would change which pages count toward the site-chrome model, so the records would depend on
+    --workers. Cleaning a page depends only on the page and the run's model, so it is cut instead.
+    """
+    from concurrent.futures import as_completed
+
+    total = sum(result["pages"] for result in ingested.values())
+    size = max(MIN_PART_PAGES, -(-total // (config.workers * PARTS_PER_WORKER)))
+    futures = []
+    for index in sorted(ingested):
+        pages = ingested[index]["pages"]
+        for part, first in enumerate(range(0, max(pages, 1), size)):
+            futures.append(pool.submit(clean_and_detect_part, config, run_id, index, part, first, size))
+    for done, future in enumerate(as_completed(futures), start=1):
+        future.result()
+        if progress:
+            progress("clean", done, len(futures))

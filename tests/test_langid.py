@@ -91,3 +91,29 @@ def test_same_answers_in_fresh_processes() -> None:
     ]
     assert outputs[0] == outputs[1]
     assert len(json.loads(outputs[0])) == len(texts) and all(json.loads(outputs[0]))
+
+
+def test_cached_model_arrays_are_the_built_ones(tmp_path: Path) -> None:
+    """The .npz a process saves and the next one loads holds exactly what building from the profiles gives."""
+    from pipeline import langid
+
+    built = langid._build_model()
+    path = str(tmp_path / "model.npz")
+    langid._save_model(built, path)
+    script = (
+        "import os, sys\n"
+        "from pipeline import langid\n"
+        "print(langid.detect_language(sys.stdin.read()))\n"
+        "assert os.path.exists(langid._model_cache_path())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script], input="Ceci est une phrase écrite en français.",
+                           capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout for _ in range(2)]
+    assert runs[0] == runs[1] and "'fr'" in runs[0]
+    import numpy as np
+
+    with np.load(path) as cached:
+        assert tuple(cached["languages"]) == built.languages
+        for name in langid._ARRAYS:
+            assert cached[name].dtype == getattr(built, name).dtype
+            assert np.array_equal(cached[name], getattr(built, name)), name

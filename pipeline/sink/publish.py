@@ -3,7 +3,7 @@
 On a local (or shared POSIX) filesystem: directories swapped with renameat2 and a flock per date. On object
 storage (s3://), which has no rename and no flock: the date's files get names unique to the run, the
 manifest is written last as the commit record listing exactly the date's files, and the lock is a lease
-object with an owner and an expiry (see docs/operations.md for its limits).
+object with an owner and an expiry (see the README, "Pointing at S3", for its limits).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `docker-compose config -q` (Debian package `docker-compose`) validates the file
 against the Compose schema and its ${VAR} interpolation; the rest parses the
-YAML and checks the promises made in docs/compose.md.
+YAML and checks the promises made in the README's Docker Compose section.
 """
 
 from __future__ import annotations

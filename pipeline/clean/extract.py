@@ -55,7 +55,21 @@ def page_language(blocks: list[str], removed: dict[int, str]) -> str | None:
 
 
 def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int = 20) -> Article | Rejection:
+    """The page's article, or a Rejection saying why there is none.
+
+    Site evidence never takes a whole article: a story scraped again on later nights repeats all its
+    paragraphs, so when blocks seen on other pages leave no body, the page is read on its own evidence.
+    """
     blocks = split_blocks(page.text)
+    result = _extract(page, blocks, site_model, min_body_words)
+    if isinstance(result, Rejection) and result.reason == "no_article" and any(
+            site_model.is_chrome(page.source, block) for block in blocks):
+        return _extract(page, blocks, SiteChromeModel.empty(), min_body_words)
+    return result
+
+
+def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
+             min_body_words: int) -> Article | Rejection:
     removed: dict[int, str] = {}
     for index, block in enumerate(blocks):
         if site_model.is_chrome(page.source, block):

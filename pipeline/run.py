@@ -305,7 +305,7 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
 def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
     """`count` rows of a staged file from row `first`; batches before them are skipped undecoded to rows."""
     offset = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=ROWS_PER_BATCH):
+    for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
         start, offset = offset, offset + batch.num_rows
         if offset <= first:
             continue

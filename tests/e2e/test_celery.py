@@ -18,7 +18,7 @@ from pipeline import read, storage
 from tests.e2e import backing_services
 from tests.e2e.airflow_services import AirflowServices, airflow_services, free_port
 from tests.storage.s3server import s3_server
-from tests.support import ROOT, SAMPLE_DIR, article_page
+from tests.support import article_page
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(backing_services.missing() is not None, reason=str(backing_services.missing()))]

@@ -17,6 +17,7 @@ import fnmatch
 import functools
 import json
 import os
+import time
 import shutil
 import tempfile
 from typing import Any
@@ -149,8 +150,18 @@ def write_bytes(location: str, data: bytes) -> None:
         stream.write(data)
 
 
-def read_json(location: str) -> Any:
-    return json.loads(read_bytes(location).decode("utf-8"))
+def read_json(location: str, attempts: int = 5) -> Any:
+    """A JSON document. On S3 a read racing a replacement of the object can get a range of the new
+    object sized by the old one (a HEAD, then a GET); such a torn read is retried, never returned."""
+    for attempt in range(attempts):
+        data = read_bytes(location)
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if not is_remote(location) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def write_json(location: str, data: Any) -> None:

@@ -17,9 +17,9 @@ import fnmatch
 import functools
 import json
 import os
-import time
 import shutil
 import tempfile
+import time
 from typing import Any
 from urllib.parse import urlsplit
 

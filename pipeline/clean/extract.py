@@ -100,7 +100,10 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
 
     dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
     anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
-    header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
+    # A headline shown twice (the page's heading and its share box) is left out of the body as a repeat,
+    # but it may still be the title.
+    header_excluded = {i for i, reason in removed.items() if reason != "page_repeat"}
+    header = find_header(blocks, title_index, body_start, anchor, header_excluded, function_words(language),
                          region[-1] + 1 if region else None,
                          (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]

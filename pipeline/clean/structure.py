@@ -51,6 +51,8 @@ TITLE_SHOWN_ELSEWHERE = 1.0
 TITLE_WORD_BONUS = 0.1
 TITLE_BELOW_DATELINE = 0.8
 TITLE_MENU_ITEM = 0.5
+# A label of at most this many words right above a headline twice its length is a kicker, not the title.
+KICKER_MAX_WORDS = 3
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # How far after the body's last block a byline is looked for.
@@ -221,7 +223,25 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
         candidates.append((score, -distance, index))
     if not candidates:
         return slug_index
-    return max(candidates)[2]
+    best = max(candidates)[2]
+    # A kicker (a section or topic label of a few words: 'ENVIRONMENT', 'Thema – Corona') stands right
+    # above the headline; the headline is the title.
+    following = {index for _, _, index in candidates}
+    after = next((i for i in range(best + 1, limit) if i not in excluded and i != anchor), None)
+    words = len(blocks[best].split())
+    if after in following and words <= KICKER_MAX_WORDS and len(blocks[after].split()) >= 2 * words and \
+            not _among_short(blocks, best, excluded) and not _named_again(blocks, best):
+        return after
+    return best
+
+
+def _named_again(blocks: Sequence[str], index: int) -> bool:
+    """The block comes back right beside itself or inside a longer block (a heading over its own
+    subheading, a breadcrumb naming the page): the page's name, not a section label."""
+    block = blocks[index]
+    if any(blocks[j] == block for j in (index - 1, index + 1) if 0 <= j < len(blocks)):
+        return True
+    return any(len(other) > len(block) and block in other for other in blocks)
 
 
 def _among_short(blocks: Sequence[str], index: int, excluded: set[int]) -> bool:

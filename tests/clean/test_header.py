@@ -80,3 +80,16 @@ def test_picture_credits_are_chrome_but_text_mentioning_photos_is_not() -> None:
     assert chrome_reason("In this Dec. 12, 2006, file photo, made available by NASA, an astronaut works.") == "caption"
     assert chrome_reason("Die Ausstellung zeigt Fotos aus drei Jahrzehnten, darunter viele Porträts.") is None
     assert chrome_reason("He said the photo was taken in May, long before the protests began.") is None
+
+
+def test_a_kicker_above_the_headline_is_not_the_title() -> None:
+    blocks = ["Home", "Gardening", "ENVIRONMENT", "Wild goats ruled this island for a century and now it is reborn",
+              "The rocky island, once stripped of its flora by invasive species, is green again, and it shows."]
+    assert choose_title(blocks, 4, None, set(), set(), None) == 3
+
+
+def test_a_short_title_shown_twice_keeps_the_teaser_heading_below() -> None:
+    blocks = ["Menu", "Film office Göttingen", "Film office Göttingen",
+              "Hollywood on the Leine: the story of a film town",
+              "Learn more here about the history of the film town and of the studios that made it famous."]
+    assert choose_title(blocks, 4, None, set(), set(), None) in (1, 2)

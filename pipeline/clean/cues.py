@@ -137,7 +137,7 @@ COMMENT_COUNT = re.compile(
 
 # "By Jane Doe" and its kin: the word that introduces an author's name.
 BYLINE_PREFIX = re.compile(
-    r"^(by|written\s+by|words\s+by|von|text:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
+    r"^(by|written\s+by|words\s+by|von|text(?:\s*(?:&|und|and)\s*fotos?)?:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
     re.IGNORECASE,
 )
 

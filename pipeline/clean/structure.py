@@ -24,7 +24,7 @@ _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "art
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*"
 _INLINE_BYLINE = re.compile(
     r"(?:^|(?<=[\s|/·•,:;(]))(?P<word>(?i:(?:written|posted|words|story|photos?\s+and\s+text)\s+by|by|von|"
-    r"(?:text|gespeichert|geschrieben|erstellt)\s+von|text(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
+    r"(?:text|gespeichert|geschrieben|erstellt|artikel)\s+von|text(?:\s*(?:&|und|and)\s*fotos?)?(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
     r"quelle(?=\s*:)|source(?=\s*:)|par|por|door|przez|av|af|kirjoittanut|автор))(?:\s*:\s*|\s+)"
     rf"(?P<name>(?P<first>[^\W\d_][\w'’.\-]*)(?:\s+(?:{_NAME_WORD}|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=\s+[A-Z]))){{0,4}})"
 )
@@ -34,6 +34,10 @@ _PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
 _AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
 # Separators between the parts of a dateline that may hold the author ('04.02.2022 | 15:33 Uhr | A B').
 _DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
+# A byline word alone on its line ('Von', 'Artikel von:', 'By'): the name is the next block.
+_BYLINE_WORD_ALONE = re.compile(
+    r"^(?:by|written\s+by|posted\s+by|von|text|autor(?:in)?|author|(?:text|artikel|beitrag)\s+von|par|por|door|"
+    r"przez|av|af|kirjoittanut|автор)\s*:?$", re.IGNORECASE)
 # How many blocks around the header a byline is looked for.
 BYLINE_ABOVE_TITLE = 3
 BYLINE_INTO_BODY = 12
@@ -128,6 +132,19 @@ def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
         if names and all(1 <= len(part.split()) <= 5 for part in names):
             return names
     return []
+
+
+def split_byline(blocks: Sequence[str], index: int, excluded: set[int]) -> list[str]:
+    """The name after a byline word standing alone on its line ('Von' / 'Ursula Baatz'), else []."""
+    if not _BYLINE_WORD_ALONE.match(blocks[index].strip()):
+        return []
+    following = index + 1
+    if following >= len(blocks) or following in excluded:
+        return []
+    name = blocks[following].strip(" .,")
+    if not 1 <= len(name.split()) <= 5 or not name[:1].isalpha() or _DIGITS_RUN.search(name):
+        return []
+    return [part for part in _AUTHOR_SEPARATORS.split(name) if part]
 
 
 def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
@@ -300,16 +317,26 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
             if index < body_start or len(blocks[index].split()) <= 8:
                 header.indices.add(index)
             break
+        if authors := split_byline(blocks, index, excluded):
+            header.authors = authors
+            header.indices.update((index, index + 1))
+            break
     if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
         header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
     if not header.authors:
         # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body.
         end = body_end if body_end is not None else body_start
         for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
-            if index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
+            if index in excluded:
+                continue
+            if len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
                     (authors := inline_byline(blocks[index], stops)):
                 header.authors = authors
                 header.indices.add(index)
+                break
+            if authors := split_byline(blocks, index, excluded):
+                header.authors = authors
+                header.indices.update((index, index + 1))
                 break
     if not header.authors and bare is not None:
         header.authors = bare[1]

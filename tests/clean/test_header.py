@@ -93,3 +93,16 @@ def test_a_short_title_shown_twice_keeps_the_teaser_heading_below() -> None:
               "Hollywood on the Leine: the story of a film town",
               "Learn more here about the history of the film town and of the studios that made it famous."]
     assert choose_title(blocks, 4, None, set(), set(), None) in (1, 2)
+
+
+def test_a_byline_word_alone_names_the_author_on_the_next_line() -> None:
+    blocks = ["Home", "Calm through the crisis",
+              "Attention is an engine of industrial society, but in a crisis it turns against us, and we feel it.",
+              "The author teaches mindfulness and sits on the board of an association.", "von", "Ursula Baatz",
+              "Tags"]
+    header = find_header(blocks, 1, 2, None, set(), body_end=4)
+    assert header.authors == ["Ursula Baatz"]
+
+
+def test_text_and_photos_byline() -> None:
+    assert inline_byline("Text & Fotos: Ivan Valetny 0 337") == ["Ivan Valetny"]

@@ -76,8 +76,12 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
         strongest, weight = strongest_run(blocks, verdicts, evidence)
-        if strongest and strongest[0] < title_index <= strongest[-1] + 2 and \
-                _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
+        inside = strongest and strongest[0] < title_index <= strongest[-1] + 2
+        # A heading matching the URL after the main prose with no prose of its own close below it: a
+        # link to the article's series or topic in a box after the article.
+        after = strongest and title_index > strongest[-1] + 2 and \
+            (not region or region[0] > title_index + HEADER_ZONE_BLOCKS)
+        if (inside or after) and _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
             # A headline matching the URL inside the page's main prose, followed by little: a subheading
             # of the article (or a recipe card) that repeats its words; the title is above the prose.
             title_index = title_anchor(blocks, page.url, set(removed), before=strongest[0])

@@ -106,3 +106,21 @@ def test_a_byline_word_alone_names_the_author_on_the_next_line() -> None:
 
 def test_text_and_photos_byline() -> None:
     assert inline_byline("Text & Fotos: Ivan Valetny 0 337") == ["Ivan Valetny"]
+
+
+def test_a_series_link_after_the_article_matching_the_url_does_not_take_the_body() -> None:
+    from pipeline.clean.extract import extract_article
+    from pipeline.clean.site_chrome import SiteChromeModel
+    from pipeline.schema import Page
+
+    article = [f"Paragraph {n}: the relief agency trained many volunteers this year, and more women than ever "
+               "before took part in the exercises, which the organisers said was a sign of a lasting change."
+               for n in range(8)]
+    blocks = ["Home", "News", "Women in the relief agency: past, present and future", *article,
+              "Related articles", "Series: women in the relief agency", *[f"Region {n}" for n in range(20)],
+              "Your opinion counts",
+              "Let us know what you like or do not like. We are open to ideas and glad about your praise and "
+              "criticism, and we answer every message we receive as soon as we can.", "Give feedback"]
+    page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/series-women-relief-agency.html")
+    result = extract_article(page, SiteChromeModel.empty())
+    assert "Paragraph 3" in result.body

@@ -97,7 +97,11 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
-    for index in repeated_blocks(blocks)[1]:
+    chrome_before, copies = set(removed), Counter(blocks)
+    for index in sorted(repeated_blocks(blocks)[1]):
+        if index > 0 and blocks[index - 1] == blocks[index] and index - 1 not in chrome_before and \
+                copies[blocks[index]] == 2:
+            continue  # a paragraph doubled in place (a teaser and the text it opens): one copy is the text
         removed.setdefault(index, "page_repeat")
     region = _fill_gaps(region, blocks, removed)
     body_start = region[0] if region else len(blocks)

@@ -124,3 +124,18 @@ def test_a_series_link_after_the_article_matching_the_url_does_not_take_the_body
     page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/series-women-relief-agency.html")
     result = extract_article(page, SiteChromeModel.empty())
     assert "Paragraph 3" in result.body
+
+
+def test_a_paragraph_doubled_in_place_keeps_one_copy() -> None:
+    from pipeline.clean.extract import extract_article
+    from pipeline.clean.site_chrome import SiteChromeModel
+    from pipeline.schema import Page
+
+    lead = ("With the new compact crossover the maker wants a share of the booming segment of small SUVs, only "
+            "weeks after the launch of the hatchback it is built on.")
+    rest = [f"Paragraph {n}: the hybrid drive is standard, and one buyer in four chooses the optional all-wheel "
+            "drive, the importer said on Friday when it presented the figures for the first month." for n in range(4)]
+    blocks = ["Home", "New crossover joins the range", lead, lead, *rest, "Related articles", "Other news"]
+    page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/new-crossover-joins-range")
+    body = extract_article(page, SiteChromeModel.empty()).body
+    assert body.count(lead) == 1

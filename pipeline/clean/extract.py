@@ -15,6 +15,7 @@ from pipeline.clean.classify import (
     page_evidence,
     strongest_run,
 )
+from pipeline.clean.cues import BIO_OPENING
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
@@ -31,6 +32,10 @@ MIN_LETTERS_FOR_LANGUAGE = 20
 HEADER_ZONE_BLOCKS = 12
 # After the title, the first run of prose this share as strong as the strongest is the article.
 AFTER_TITLE_SHARE = 0.1
+# An author's box is looked for among the body's last blocks, with up to 3 short heading lines above it.
+AUTHOR_BOX_TAIL = 4
+AUTHOR_BOX_HEADING_LINES = 3
+AUTHOR_BOX_HEADING_WORDS = 6
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
 INSIDE_TITLE_SHARE = 0.5
 
@@ -103,7 +108,7 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
                 copies[blocks[index]] == 2:
             continue  # a paragraph doubled in place (a teaser and the text it opens): one copy is the text
         removed.setdefault(index, "page_repeat")
-    region = _fill_gaps(region, blocks, removed)
+    region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 
     dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
@@ -158,6 +163,19 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
+
+
+def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:
+    """The body without the author's box at its foot: a self-introduction or bio among the last blocks,
+    with the short heading lines above it (the name, 'Über Kathrin', 'Redakteur für ...')."""
+    for position in range(max(1, len(region) - AUTHOR_BOX_TAIL), len(region)):
+        if BIO_OPENING.match(blocks[region[position]]):
+            cut = position
+            while cut > 1 and position - cut < AUTHOR_BOX_HEADING_LINES and \
+                    len(blocks[region[cut - 1]].split()) <= AUTHOR_BOX_HEADING_WORDS:
+                cut -= 1
+            return region[:cut]
+    return region
 
 
 def _fill_gaps(region: list[int], blocks: list[str], removed: dict[int, str]) -> list[int]:

@@ -139,3 +139,13 @@ def test_a_paragraph_doubled_in_place_keeps_one_copy() -> None:
     page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/new-crossover-joins-range")
     body = extract_article(page, SiteChromeModel.empty()).body
     assert body.count(lead) == 1
+
+
+def test_the_author_box_at_the_foot_of_a_post_is_not_body() -> None:
+    from pipeline.clean.extract import _cut_author_box
+
+    blocks = ["Paragraph one of the post, which is long enough to be prose for sure.",
+              "Paragraph two of the post, which is long enough to be prose for sure.",
+              "About Kathrin", "Hello, I am a food blogger and cookbook author, and I bake since childhood."]
+    assert _cut_author_box([0, 1, 2, 3], blocks) == [0, 1]
+    assert _cut_author_box([0, 1], blocks) == [0, 1]

@@ -59,6 +59,8 @@ TITLE_MENU_ITEM = 0.5
 KICKER_MAX_WORDS = 3
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
+# Words match the slug on their first letters: 'hydrangeas' and 'hydrangea', 'Regeln' and 'regel'.
+SLUG_STEM = 7
 # How far after the body's last block a byline is looked for.
 BYLINE_AFTER_BODY = 6
 # How far above the body the title is looked for without a URL (blocks that are not chrome).
@@ -174,9 +176,10 @@ def slug_words(url: str | None) -> set[str]:
 
 def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
-    words = set(_SLUG_WORD.findall(_fold(block)))
+    words = {word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block))}
     if not words or not slug:
         return 0.0
+    slug = {word[:SLUG_STEM] for word in slug}
     return 2 * len(words & slug) / (len(words) + len(slug))
 
 

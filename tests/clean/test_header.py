@@ -149,3 +149,10 @@ def test_the_author_box_at_the_foot_of_a_post_is_not_body() -> None:
               "About Kathrin", "Hello, I am a food blogger and cookbook author, and I bake since childhood."]
     assert _cut_author_box([0, 1, 2, 3], blocks) == [0, 1]
     assert _cut_author_box([0, 1], blocks) == [0, 1]
+
+
+def test_a_plural_in_the_headline_still_matches_the_singular_in_the_slug() -> None:
+    from pipeline.clean.structure import _slug_score, slug_words
+
+    slug = slug_words("https://example.com/gardening/outdoor/hydrangea-care")
+    assert _slug_score("How to Care for Hydrangeas", slug) > _slug_score("How to Care for Roses", slug)

@@ -137,8 +137,19 @@ COMMENT_COUNT = re.compile(
 
 # "By Jane Doe" and its kin: the word that introduces an author's name.
 BYLINE_PREFIX = re.compile(
-    r"^(by|written\s+by|words\s+by|von|text:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
+    r"^(by|written\s+by|words\s+by|von|text(?:\s*(?:&|und|and)\s*fotos?)?:?|autor(in)?:?|author:?|par|por|di|door|af|av|przez|kirjoittanut|автор:?)\s+",
     re.IGNORECASE,
 )
 
 TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“", "。", "！", "？", "」")
+
+# The opening of an author's box at the foot of a post: a short self-introduction or a bio in the third
+# person ('Hallo, ich bin ...', 'Als Content Managerin betreue ich ...', 'Schreibt seit 2008 für ...').
+BIO_OPENING = re.compile(
+    r"""^(?:(?:hallo|hi|hey|hello|salut|hola|ciao)[,!]?\s+)?(?:
+      ich\s+bin\b|als\s+\w+(?:\s+\w+){0,4}\s+(?:betreue|schreibe|leite|arbeite)\s+ich\b|schreibt\s+seit\b|
+      i\s+am\s+(?:a|an|the)\b|i'm\s+(?:a|an|the)\b|je\s+suis\b|soy\b|sono\b|
+      (?:writes|has\s+written)\s+(?:about|for)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)

@@ -15,6 +15,7 @@ from pipeline.clean.classify import (
     page_evidence,
     strongest_run,
 )
+from pipeline.clean.cues import BIO_OPENING
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
@@ -31,6 +32,10 @@ MIN_LETTERS_FOR_LANGUAGE = 20
 HEADER_ZONE_BLOCKS = 12
 # After the title, the first run of prose this share as strong as the strongest is the article.
 AFTER_TITLE_SHARE = 0.1
+# An author's box is looked for among the body's last blocks, with up to 3 short heading lines above it.
+AUTHOR_BOX_TAIL = 4
+AUTHOR_BOX_HEADING_LINES = 3
+AUTHOR_BOX_HEADING_WORDS = 6
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
 INSIDE_TITLE_SHARE = 0.5
 
@@ -90,8 +95,12 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
         region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
         strongest, weight = strongest_run(blocks, verdicts, evidence)
-        if strongest and strongest[0] < title_index <= strongest[-1] + 2 and \
-                _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
+        inside = strongest and strongest[0] < title_index <= strongest[-1] + 2
+        # A heading matching the URL after the main prose with no prose of its own close below it: a
+        # link to the article's series or topic in a box after the article.
+        after = strongest and title_index > strongest[-1] + 2 and \
+            (not region or region[0] > title_index + HEADER_ZONE_BLOCKS)
+        if (inside or after) and _weight(region, evidence) < INSIDE_TITLE_SHARE * weight:
             # A headline matching the URL inside the page's main prose, followed by little: a subheading
             # of the article (or a recipe card) that repeats its words; the title is above the prose.
             title_index = title_anchor(blocks, page.url, set(removed), before=strongest[0])
@@ -107,14 +116,21 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
         region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
-    for index in repeated_blocks(blocks)[1]:
+    chrome_before, copies = set(removed), Counter(blocks)
+    for index in sorted(repeated_blocks(blocks)[1]):
+        if index > 0 and blocks[index - 1] == blocks[index] and index - 1 not in chrome_before and \
+                copies[blocks[index]] == 2:
+            continue  # a paragraph doubled in place (a teaser and the text it opens): one copy is the text
         removed.setdefault(index, "page_repeat")
-    region = _fill_gaps(region, blocks, removed)
+    region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 
     dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
     anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
-    header = find_header(blocks, title_index, body_start, anchor, set(removed), function_words(language),
+    # A headline shown twice (the page's heading and its share box) is left out of the body as a repeat,
+    # but it may still be the title.
+    header_excluded = {i for i, reason in removed.items() if reason != "page_repeat"}
+    header = find_header(blocks, title_index, body_start, anchor, header_excluded, function_words(language),
                          region[-1] + 1 if region else None,
                          (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
@@ -161,6 +177,19 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
+
+
+def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:
+    """The body without the author's box at its foot: a self-introduction or bio among the last blocks,
+    with the short heading lines above it (the name, 'Über Kathrin', 'Redakteur für ...')."""
+    for position in range(max(1, len(region) - AUTHOR_BOX_TAIL), len(region)):
+        if BIO_OPENING.match(blocks[region[position]]):
+            cut = position
+            while cut > 1 and position - cut < AUTHOR_BOX_HEADING_LINES and \
+                    len(blocks[region[cut - 1]].split()) <= AUTHOR_BOX_HEADING_WORDS:
+                cut -= 1
+            return region[:cut]
+    return region
 
 
 def _fill_gaps(region: list[int], blocks: list[str], removed: dict[int, str]) -> list[int]:

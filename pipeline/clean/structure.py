@@ -24,7 +24,7 @@ _SLUG_NOISE = {"html", "htm", "php", "aspx", "jsp", "shtml", "www", "news", "art
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*"
 _INLINE_BYLINE = re.compile(
     r"(?:^|(?<=[\s|/·•,:;(]))(?P<word>(?i:(?:written|posted|words|story|photos?\s+and\s+text)\s+by|by|von|"
-    r"(?:text|gespeichert|geschrieben|erstellt)\s+von|text(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
+    r"(?:text|gespeichert|geschrieben|erstellt|artikel)\s+von|text(?:\s*(?:&|und|and)\s*fotos?)?(?=\s*:)|autor(?:in)?|author|interview(?=\s*:)|"
     r"quelle(?=\s*:)|source(?=\s*:)|par|por|door|przez|av|af|kirjoittanut|автор))(?:\s*:\s*|\s+)"
     rf"(?P<name>(?P<first>[^\W\d_][\w'’.\-]*)(?:\s+(?:{_NAME_WORD}|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=\s+[A-Z]))){{0,4}})"
 )
@@ -34,6 +34,10 @@ _PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
 _AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
 # Separators between the parts of a dateline that may hold the author ('04.02.2022 | 15:33 Uhr | A B').
 _DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
+# A byline word alone on its line ('Von', 'Artikel von:', 'By'): the name is the next block.
+_BYLINE_WORD_ALONE = re.compile(
+    r"^(?:by|written\s+by|posted\s+by|von|text|autor(?:in)?|author|(?:text|artikel|beitrag)\s+von|par|por|door|"
+    r"przez|av|af|kirjoittanut|автор)\s*:?$", re.IGNORECASE)
 # How many blocks around the header a byline is looked for.
 BYLINE_ABOVE_TITLE = 3
 BYLINE_INTO_BODY = 12
@@ -51,8 +55,12 @@ TITLE_SHOWN_ELSEWHERE = 1.0
 TITLE_WORD_BONUS = 0.1
 TITLE_BELOW_DATELINE = 0.8
 TITLE_MENU_ITEM = 0.5
+# A label of at most this many words right above a headline twice its length is a kicker, not the title.
+KICKER_MAX_WORDS = 3
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
+# Words match the slug on their first letters: 'hydrangeas' and 'hydrangea', 'Regeln' and 'regel'.
+SLUG_STEM = 7
 # How far after the body's last block a byline is looked for.
 BYLINE_AFTER_BODY = 6
 # How far above the body the title is looked for without a URL (blocks that are not chrome).
@@ -128,6 +136,19 @@ def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
     return []
 
 
+def split_byline(blocks: Sequence[str], index: int, excluded: set[int]) -> list[str]:
+    """The name after a byline word standing alone on its line ('Von' / 'Ursula Baatz'), else []."""
+    if not _BYLINE_WORD_ALONE.match(blocks[index].strip()):
+        return []
+    following = index + 1
+    if following >= len(blocks) or following in excluded:
+        return []
+    name = blocks[following].strip(" .,")
+    if not 1 <= len(name.split()) <= 5 or not name[:1].isalpha() or _DIGITS_RUN.search(name):
+        return []
+    return [part for part in _AUTHOR_SEPARATORS.split(name) if part]
+
+
 def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """A name standing beside the date in a dateline ('Tina Klostermeier 15.12.2022', '04.02.2022 | A B')."""
     if len(block.split()) > 16 or not written or written not in block:
@@ -155,9 +176,10 @@ def slug_words(url: str | None) -> set[str]:
 
 def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
-    words = set(_SLUG_WORD.findall(_fold(block)))
+    words = {word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block))}
     if not words or not slug:
         return 0.0
+    slug = {word[:SLUG_STEM] for word in slug}
     return 2 * len(words & slug) / (len(words) + len(slug))
 
 
@@ -221,7 +243,25 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
         candidates.append((score, -distance, index))
     if not candidates:
         return slug_index
-    return max(candidates)[2]
+    best = max(candidates)[2]
+    # A kicker (a section or topic label of a few words: 'ENVIRONMENT', 'Thema – Corona') stands right
+    # above the headline; the headline is the title.
+    following = {index for _, _, index in candidates}
+    after = next((i for i in range(best + 1, limit) if i not in excluded and i != anchor), None)
+    words = len(blocks[best].split())
+    if after in following and words <= KICKER_MAX_WORDS and len(blocks[after].split()) >= 2 * words and \
+            not _among_short(blocks, best, excluded) and not _named_again(blocks, best):
+        return after
+    return best
+
+
+def _named_again(blocks: Sequence[str], index: int) -> bool:
+    """The block comes back right beside itself or inside a longer block (a heading over its own
+    subheading, a breadcrumb naming the page): the page's name, not a section label."""
+    block = blocks[index]
+    if any(blocks[j] == block for j in (index - 1, index + 1) if 0 <= j < len(blocks)):
+        return True
+    return any(len(other) > len(block) and block in other for other in blocks)
 
 
 def _among_short(blocks: Sequence[str], index: int, excluded: set[int]) -> bool:
@@ -280,16 +320,26 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
             if index < body_start or len(blocks[index].split()) <= 8:
                 header.indices.add(index)
             break
+        if authors := split_byline(blocks, index, excluded):
+            header.authors = authors
+            header.indices.update((index, index + 1))
+            break
     if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
         header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
     if not header.authors:
         # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body.
         end = body_end if body_end is not None else body_start
         for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
-            if index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
+            if index in excluded:
+                continue
+            if len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
                     (authors := inline_byline(blocks[index], stops)):
                 header.authors = authors
                 header.indices.add(index)
+                break
+            if authors := split_byline(blocks, index, excluded):
+                header.authors = authors
+                header.indices.update((index, index + 1))
                 break
     if not header.authors and bare is not None:
         header.authors = bare[1]

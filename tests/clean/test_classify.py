@@ -69,3 +69,16 @@ def test_stopword_lists_come_from_justext() -> None:
     assert {"the", "and"} <= stopwords("en")
     assert {"und", "der"} <= stopwords("de")
     assert "the" in stopwords("xx")  # an unknown language falls back to the European union of lists
+
+
+def test_a_numbered_list_article_is_one_run_across_its_items_details() -> None:
+    from pipeline.clean.classify import article_runs, context_pass, initial_verdict, page_evidence
+
+    item = ("A 320 metre long path at a height of 23 metres winds between the buildings of the old sanatorium "
+            "and the treetops, and it is open in every season of the year.")
+    blocks = ["1", "Over the treetops", item, "Street 13, 14547 Town", "Monday to Sunday: 10 to 19",
+              "13.50 Euro, reduced 12 Euro", "More info", "Credit: Jane Doe", "2", "Sauna raft on the lake", item]
+    evidence = page_evidence(blocks, "en")
+    verdicts = context_pass([initial_verdict(e, False) for e in evidence])
+    runs, _ = article_runs(blocks, verdicts, evidence)
+    assert len(runs) == 1 and runs[0][0] == 2 and runs[0][-1] == 10

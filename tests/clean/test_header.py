@@ -80,3 +80,79 @@ def test_picture_credits_are_chrome_but_text_mentioning_photos_is_not() -> None:
     assert chrome_reason("In this Dec. 12, 2006, file photo, made available by NASA, an astronaut works.") == "caption"
     assert chrome_reason("Die Ausstellung zeigt Fotos aus drei Jahrzehnten, darunter viele Porträts.") is None
     assert chrome_reason("He said the photo was taken in May, long before the protests began.") is None
+
+
+def test_a_kicker_above_the_headline_is_not_the_title() -> None:
+    blocks = ["Home", "Gardening", "ENVIRONMENT", "Wild goats ruled this island for a century and now it is reborn",
+              "The rocky island, once stripped of its flora by invasive species, is green again, and it shows."]
+    assert choose_title(blocks, 4, None, set(), set(), None) == 3
+
+
+def test_a_short_title_shown_twice_keeps_the_teaser_heading_below() -> None:
+    blocks = ["Menu", "Film office Göttingen", "Film office Göttingen",
+              "Hollywood on the Leine: the story of a film town",
+              "Learn more here about the history of the film town and of the studios that made it famous."]
+    assert choose_title(blocks, 4, None, set(), set(), None) in (1, 2)
+
+
+def test_a_byline_word_alone_names_the_author_on_the_next_line() -> None:
+    blocks = ["Home", "Calm through the crisis",
+              "Attention is an engine of industrial society, but in a crisis it turns against us, and we feel it.",
+              "The author teaches mindfulness and sits on the board of an association.", "von", "Ursula Baatz",
+              "Tags"]
+    header = find_header(blocks, 1, 2, None, set(), body_end=4)
+    assert header.authors == ["Ursula Baatz"]
+
+
+def test_text_and_photos_byline() -> None:
+    assert inline_byline("Text & Fotos: Ivan Valetny 0 337") == ["Ivan Valetny"]
+
+
+def test_a_series_link_after_the_article_matching_the_url_does_not_take_the_body() -> None:
+    from pipeline.clean.extract import extract_article
+    from pipeline.clean.site_chrome import SiteChromeModel
+    from pipeline.schema import Page
+
+    article = [f"Paragraph {n}: the relief agency trained many volunteers this year, and more women than ever "
+               "before took part in the exercises, which the organisers said was a sign of a lasting change."
+               for n in range(8)]
+    blocks = ["Home", "News", "Women in the relief agency: past, present and future", *article,
+              "Related articles", "Series: women in the relief agency", *[f"Region {n}" for n in range(20)],
+              "Your opinion counts",
+              "Let us know what you like or do not like. We are open to ideas and glad about your praise and "
+              "criticism, and we answer every message we receive as soon as we can.", "Give feedback"]
+    page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/series-women-relief-agency.html")
+    result = extract_article(page, SiteChromeModel.empty())
+    assert "Paragraph 3" in result.body
+
+
+def test_a_paragraph_doubled_in_place_keeps_one_copy() -> None:
+    from pipeline.clean.extract import extract_article
+    from pipeline.clean.site_chrome import SiteChromeModel
+    from pipeline.schema import Page
+
+    lead = ("With the new compact crossover the maker wants a share of the booming segment of small SUVs, only "
+            "weeks after the launch of the hatchback it is built on.")
+    rest = [f"Paragraph {n}: the hybrid drive is standard, and one buyer in four chooses the optional all-wheel "
+            "drive, the importer said on Friday when it presented the figures for the first month." for n in range(4)]
+    blocks = ["Home", "New crossover joins the range", lead, lead, *rest, "Related articles", "Other news"]
+    page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.org/news/new-crossover-joins-range")
+    body = extract_article(page, SiteChromeModel.empty()).body
+    assert body.count(lead) == 1
+
+
+def test_the_author_box_at_the_foot_of_a_post_is_not_body() -> None:
+    from pipeline.clean.extract import _cut_author_box
+
+    blocks = ["Paragraph one of the post, which is long enough to be prose for sure.",
+              "Paragraph two of the post, which is long enough to be prose for sure.",
+              "About Kathrin", "Hello, I am a food blogger and cookbook author, and I bake since childhood."]
+    assert _cut_author_box([0, 1, 2, 3], blocks) == [0, 1]
+    assert _cut_author_box([0, 1], blocks) == [0, 1]
+
+
+def test_a_plural_in_the_headline_still_matches_the_singular_in_the_slug() -> None:
+    from pipeline.clean.structure import _slug_score, slug_words
+
+    slug = slug_words("https://example.com/gardening/outdoor/hydrangea-care")
+    assert _slug_score("How to Care for Hydrangeas", slug) > _slug_score("How to Care for Roses", slug)

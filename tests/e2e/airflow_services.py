@@ -63,6 +63,16 @@ class AirflowServices:
         return all(health.get(part, {}).get("status") == "healthy" for part in ("metadatabase", "scheduler",
                                                                                  "dag_processor"))
 
+    def wait_for_run(self, run_id: str, timeout: float = 600) -> dict:
+        """The news_etl run once it has finished, successfully or not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}").json()
+            if run["state"] in {"success", "failed"}:
+                return run
+            time.sleep(3)
+        raise TimeoutError(f"run {run_id} did not finish in {timeout}s; logs in {self.home}")
+
     def wait_until(self, condition, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

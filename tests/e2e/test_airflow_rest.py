@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -26,21 +25,11 @@ def airflow(tmp_path_factory: pytest.TempPathFactory):
         yield services
 
 
-def wait_for_run(airflow: AirflowServices, run_id: str) -> dict:
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while time.monotonic() < deadline:
-        run = airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}").json()
-        if run["state"] in {"success", "failed"}:
-            return run
-        time.sleep(3)
-    raise TimeoutError(f"run {run_id} did not finish in {RUN_TIMEOUT}s; logs in {airflow.home}")
-
-
 def test_manual_run_with_conf_through_the_rest_api(airflow: AirflowServices, tmp_path: Path) -> None:
     conf = {"input_path": str(SAMPLE_DIR), "output_path": str(tmp_path), "ingest_date": "2022-03-16"}
     response = airflow.client.post("/api/v2/dags/news_etl/dagRuns", json={"logical_date": None, "conf": conf})
     assert response.status_code == 200, response.text
-    run = wait_for_run(airflow, response.json()["dag_run_id"])
+    run = airflow.wait_for_run(response.json()["dag_run_id"], RUN_TIMEOUT)
     assert run["state"] == "success", f"run failed; task logs under {airflow.home}/logs"
 
     manifest = read_manifest(tmp_path, "2022-03-16")
@@ -62,7 +51,7 @@ def test_manual_run_with_conf_through_the_rest_api(airflow: AirflowServices, tmp
 def test_scheduled_run_writes_the_day_of_its_data_interval(airflow: AirflowServices) -> None:
     runs = airflow.client.get("/api/v2/dags/news_etl/dagRuns", params={"run_type": "scheduled"}).json()["dag_runs"]
     assert runs, "unpausing news_etl created no scheduled run"
-    run = wait_for_run(airflow, runs[0]["dag_run_id"])
+    run = airflow.wait_for_run(runs[0]["dag_run_id"], RUN_TIMEOUT)
     assert run["state"] == "success"
     day = run["data_interval_start"][:10]
     manifest = read_manifest(airflow.scheduled_output, day)
@@ -110,7 +99,7 @@ def test_trigger_form_in_a_real_browser(airflow: AirflowServices, tmp_path: Path
         return next((run for run in runs if (run.get("conf") or {}).get("output_path") == str(output)), None)
 
     airflow.wait_until(lambda: ui_run() is not None, 60, "the run triggered from the UI")
-    run = wait_for_run(airflow, ui_run()["dag_run_id"])
+    run = airflow.wait_for_run(ui_run()["dag_run_id"], RUN_TIMEOUT)
     assert run["state"] == "success" and run["conf"]["ingest_date"] == "2022-03-16"
     assert_accounted(output, "2022-03-16")
     assert read_articles(output).num_rows == 6

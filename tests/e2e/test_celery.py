@@ -6,7 +6,6 @@ Also the backfill of three past dates and a rerun of one, and the trigger form i
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -42,8 +41,9 @@ def celery_airflow(tmp_path_factory: pytest.TempPathFactory):
     logs = tmp_path_factory.mktemp("celery-stack")
     with s3_server(logs) as s3_env, backing_services.postgres(logs) as database, \
             backing_services.redis(logs) as broker:
-        saved = {key: os.environ.get(key) for key in s3_env}
-        os.environ.update(s3_env)  # this process reads the results back from S3
+        environment = pytest.MonkeyPatch()
+        for key, value in s3_env.items():  # this process reads the results back from S3
+            environment.setenv(key, value)
         storage.write_bytes(f"{SCHEDULED_IN}/today.txt", article_page(99).encode())
         workers = {
             f"worker-{name[-1]}": (["celery", "worker", "--concurrency", "1", "--celery-hostname", f"{name}@%h"],
@@ -67,21 +67,7 @@ def celery_airflow(tmp_path_factory: pytest.TempPathFactory):
             try:
                 yield services
             finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
-
-
-def wait_for_run(airflow: AirflowServices, run_id: str) -> dict:
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while time.monotonic() < deadline:
-        run = airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}").json()
-        if run["state"] in {"success", "failed"}:
-            return run
-        time.sleep(3)
-    raise TimeoutError(f"run {run_id} did not finish in {RUN_TIMEOUT}s; logs in {airflow.home}")
+                environment.undo()
 
 
 def task_instances(airflow: AirflowServices, run_id: str) -> list[dict]:
@@ -97,7 +83,7 @@ def test_shard_tasks_run_on_both_celery_workers_with_s3_input_and_output(celery_
     conf = {"input_path": inputs, "output_path": output, "ingest_date": day, "target_shard_mb": 1}
     response = celery_airflow.client.post("/api/v2/dags/news_etl/dagRuns", json={"logical_date": None, "conf": conf})
     assert response.status_code == 200, response.text
-    run = wait_for_run(celery_airflow, response.json()["dag_run_id"])
+    run = celery_airflow.wait_for_run(response.json()["dag_run_id"], RUN_TIMEOUT)
     assert run["state"] == "success", f"run failed; logs under {celery_airflow.home}/logs"
 
     tasks = task_instances(celery_airflow, run["dag_run_id"])

@@ -3,7 +3,6 @@ exactly as an uninterrupted CLI run writes it."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,7 @@ def test_ingest_task_killed_mid_shard_is_retried_to_the_same_output(tmp_path: Pa
         response = airflow.client.post("/api/v2/dags/news_etl/dagRuns", json={"logical_date": None, "conf": conf})
         assert response.status_code == 200, response.text
         run_id = response.json()["dag_run_id"]
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while (state := airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}").json()["state"]) not in {
-                "success", "failed"}:
-            assert time.monotonic() < deadline, f"run did not finish; logs in {airflow.home}"
-            time.sleep(3)
-        assert state == "success"
+        assert airflow.wait_for_run(run_id, RUN_TIMEOUT)["state"] == "success"
         tries = airflow.client.get(f"/api/v2/dags/news_etl/dagRuns/{run_id}/taskInstances/ingest/0").json()
     assert marker.exists(), "the fault was never triggered"
     assert tries["try_number"] >= 2, "the killed ingest task was not retried"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.storage.s3server import s3_server
@@ -11,14 +9,7 @@ from tests.storage.s3server import s3_server
 def s3(tmp_path_factory: pytest.TempPathFactory):
     """A moto S3 server with the bucket `newsetl`; its AWS_* settings are in this process's environment
     (so child CLI processes inherit them) for the session."""
-    with s3_server(tmp_path_factory.mktemp("moto")) as env:
-        saved = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
-        try:
-            yield env
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with s3_server(tmp_path_factory.mktemp("moto")) as env, pytest.MonkeyPatch.context() as environment:
+        for key, value in env.items():
+            environment.setenv(key, value)
+        yield env

@@ -156,3 +156,23 @@ def test_missing_bucket_and_missing_input_fail_fast(s3, tmp_path) -> None:
     assert result.returncode == 2 and "bucket no-such-bucket does not exist" in result.stderr
     result = run_cli("run", "s3://newsetl/nothing/here", "--out", str(tmp_path), "--date", DATE, check=False)
     assert result.returncode == 2 and "input path does not exist: s3://newsetl/nothing/here" in result.stderr
+
+
+def test_state_show_and_reset_on_s3_match_a_local_output(s3, local_reference) -> None:
+    output = "s3://newsetl/state"
+    run_cli("run", str(SAMPLE_DIR), "--out", output, "--date", DATE)
+    state_file = f"{output}/state/site_chrome/ingest_date={DATE}.parquet"
+    shown = run_cli("state", "show", output).stdout.splitlines()
+    assert shown == run_cli("state", "show", str(local_reference)).stdout.splitlines()
+    sources = [line.split()[0] for line in shown[1:]]
+    assert len(sources) >= 2, shown
+
+    forgotten = run_cli("state", "reset", output, "--source", sources[0])
+    assert f"forgot source {sources[0]} (1 date files changed)" in forgotten.stderr
+    after = [line.split()[0] for line in run_cli("state", "show", output).stdout.splitlines()[1:]]
+    assert after == sources[1:]
+    assert _objects(f"{output}/state/site_chrome") == {state_file}
+
+    run_cli("state", "reset", output)
+    assert not _objects(f"{output}/state/site_chrome")
+    assert "no site-chrome statistics" in run_cli("state", "show", output).stdout

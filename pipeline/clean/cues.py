@@ -84,6 +84,10 @@ APPEAL_PHRASE = re.compile(
     re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
+# The appeal words that are also plain nouns and verbs of news ('Spenden', 'donation'): a long block holding
+# only these reports on donations rather than asking for one.
+APPEAL_NOUN = re.compile(r"\b(?:spende[nr]?|donat(?:e|ion|ing)|dona(?:ción|r))\b")
+
 # Headings that open what follows an article: comments, related stories, tags. A body does not run on
 # across one of these.
 SECTION_BOUNDARY = re.compile(

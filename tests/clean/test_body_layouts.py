@@ -1,0 +1,37 @@
+"""Round 4 of the body rules: layouts of whole pages, each on a small synthetic page."""
+
+from __future__ import annotations
+
+from pipeline.clean.chrome import appeal_blocks
+from pipeline.clean.extract import extract_article
+from pipeline.clean.site_chrome import SiteChromeModel
+from pipeline.schema import Article, Page
+
+
+def body_of(blocks: list[str], url: str | None) -> str:
+    result = extract_article(Page("d", "site", "f.txt", "\n\n".join(blocks), url=url), SiteChromeModel.empty())
+    assert isinstance(result, Article)
+    return result.body
+
+
+def test_a_report_on_donations_is_not_an_appeal_but_a_call_to_donate_is() -> None:
+    report_de = [
+        "Mehrere Staatsanwaltschaften ermitteln bereits wegen möglicher Verstöße gegen das Parteiengesetz, denn "
+        "die Spenden aus der Schweiz wurden nicht gemeldet, und die Partei muss nun mit einer Strafe rechnen, "
+        "die ein Vielfaches des Wertes der Zuwendung betragen kann, wie ein Sprecher am Montag bestätigte.",
+        "Der Verein, der die Zeitung herausgab, wollte sich nicht äußern.",
+        "Wenn eine Partei eine Spende annimmt, deren Herkunft sie nicht kennt, muss sie das Geld an die "
+        "Bundestagsverwaltung weiterleiten; das gilt auch für Sachleistungen wie Plakate und Zeitungen, die "
+        "ein Dritter für die Partei bezahlt, sagte der Parteienrechtler, der den Fall seit Jahren verfolgt.",
+    ]
+    report_en = ["The chief executive donated $250,000 to a committee supporting the senator's campaign this "
+                 "year, according to filings released on Friday, the largest donation he has made in a decade "
+                 "of giving to candidates of both parties in the state and in Washington.",
+                 "It is an unusually large donation for him, and it came weeks after a meeting with the senator, "
+                 "who has since spoken in favour of a bill that the company had asked lawmakers to support."]
+    assert appeal_blocks(report_de) == set()
+    assert appeal_blocks(report_en) == set()
+    # The same words as a short call, or beside one, are an appeal.
+    appeal = ["Unterstützen Sie unabhängigen Journalismus!", report_de[0], "Jetzt spenden!"]
+    assert appeal_blocks(appeal) == {0, 1, 2}
+    assert appeal_blocks(["Your donation can change someone's life"]) == {0}

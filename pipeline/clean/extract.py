@@ -91,6 +91,8 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     verdicts = context_pass(first_pass)
     title_index = title_anchor(blocks, page.url, set(removed))
     region = []
+    if title_index is not None:
+        title_index = _heading_copy(blocks, title_index, verdicts, evidence, removed)
     if title_index is not None:  # the article follows the title the URL names, even a short one
         region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
@@ -177,6 +179,25 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
+
+
+def _heading_copy(blocks: list[str], title_index: int, verdicts: list[Verdict], evidence: list,
+                  removed: dict[int, str]) -> int:
+    """Of the copies of the title the URL names, the one heading the heaviest text close below it: a
+    headline shown in a menu or a list of latest stories above the article heads only other headlines."""
+    title = blocks[title_index]
+    copies = [i for i in range(title_index + 1, len(blocks)) if blocks[i] == title and i not in removed]
+    if not copies:
+        return title_index
+    best, best_weight = title_index, -1.0
+    for index in (title_index, *copies):
+        region = article_region(blocks, verdicts, evidence, start=index + 1, lead_share=AFTER_TITLE_SHARE,
+                                before_boundary=True)
+        near = index == title_index or (region and region[0] - index <= HEADER_ZONE_BLOCKS)
+        weight = _weight(region, evidence) if near else 0.0
+        if weight > best_weight:
+            best, best_weight = index, weight
+    return best
 
 
 def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:

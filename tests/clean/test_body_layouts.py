@@ -35,3 +35,19 @@ def test_a_report_on_donations_is_not_an_appeal_but_a_call_to_donate_is() -> Non
     appeal = ["Unterstützen Sie unabhängigen Journalismus!", report_de[0], "Jetzt spenden!"]
     assert appeal_blocks(appeal) == {0, 1, 2}
     assert appeal_blocks(["Your donation can change someone's life"]) == {0}
+
+
+def test_the_title_shown_first_in_a_list_of_latest_stories_does_not_take_the_body() -> None:
+    latest = ["Literatur und Animated Typography",
+              "Der Verlag hat in der vergangenen Woche mitgeteilt, dass er seine Bücher nun auch auf dem Tablet "
+              "verkaufen will.", "Neue Front gegen Google Books",
+              "Die Verbände der Fotografen reichen eine Klage ein, weil sie sich um ihre Rechte an den Bildern "
+              "sorgen."]
+    menu = "Politik Wirtschaft Sport Kultur Wetter Reisen Podcasts Newsletter Video Fotografie Live Archiv"
+    article = [f"Absatz {n}: Ein Lesehinweis in eigener Sache, denn die Zeitschrift bringt heute einen Essay von "
+               "mir, in dem ich vorschlage, in der Kunst der animierten Schrift ein Beispiel dafür zu sehen, wie "
+               "sich Literatur und Film im Netz begegnen." for n in range(3)]
+    blocks = ["Home", "Neueste Artikel", *latest, *[f"{menu} {n}" for n in range(14)],
+              "Literatur und Animated Typography", *article, "Kommentare sind geschlossen."]
+    body = body_of(blocks, "https://example.org/2010/05/literatur-und-animated-typography/")
+    assert "Absatz 1" in body and "Google Books" not in body

@@ -36,6 +36,8 @@ AFTER_TITLE_SHARE = 0.1
 AUTHOR_BOX_TAIL = 4
 AUTHOR_BOX_HEADING_LINES = 3
 AUTHOR_BOX_HEADING_WORDS = 6
+# A short line on the page this many times is a widget's label, not article text.
+WIDGET_LABEL_COPIES = 3
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
 INSIDE_TITLE_SHARE = 0.5
 
@@ -119,11 +121,17 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
     chrome_before, copies = set(removed), Counter(blocks)
-    for index in sorted(repeated_blocks(blocks)[1]):
+    repeated, sentences = repeated_blocks(blocks)
+    for index in sorted(sentences):
         if index > 0 and blocks[index - 1] == blocks[index] and index - 1 not in chrome_before and \
                 copies[blocks[index]] == 2:
             continue  # a paragraph doubled in place (a teaser and the text it opens): one copy is the text
         removed.setdefault(index, "page_repeat")
+    # A line of words shown again and again (a gallery's 'Bild anzeigen' between a recipe's steps) is a
+    # widget's label; a line of code repeated in a tutorial is not.
+    for index in repeated - sentences:
+        if copies[blocks[index]] >= WIDGET_LABEL_COPIES and blocks[index].replace(" ", "").isalpha():
+            removed.setdefault(index, "page_repeat")
     region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 

@@ -51,3 +51,25 @@ def test_the_title_shown_first_in_a_list_of_latest_stories_does_not_take_the_bod
               "Literatur und Animated Typography", *article, "Kommentare sind geschlossen."]
     body = body_of(blocks, "https://example.org/2010/05/literatur-und-animated-typography/")
     assert "Absatz 1" in body and "Google Books" not in body
+
+
+def test_a_recipes_short_steps_between_counters_stay_one_run_and_its_picture_buttons_are_left_out() -> None:
+    from pipeline.clean.classify import article_runs, context_pass, initial_verdict, page_evidence
+
+    step = ("Damit sich der Kuchen nach dem Backen gut aus der Form lösen lässt, fette den Boden der Springform "
+            "mit etwas Butter ein, und stelle die Form dann in den Kühlschrank.")
+    # Steps thick with quantities and thin in stop words: not prose on their own.
+    short_steps = [f"{n}: 150 g Weizenmehl, 2 TL Backpulver, 2 EL Back-Kakao, 125 g Zucker, 1 Pck. Vanillezucker."
+                   for n in ("Mische", "Siebe", "Füge", "Verrühre")]
+    blocks = ["1 von 6", step]
+    for number, short in enumerate(short_steps, 2):
+        blocks += ["Bild anzeigen Bild schließen", f"{number} von 6", short]
+    blocks += ["Bild anzeigen Bild schließen", "6 von 6", step.replace("Kuchen", "Teig")]
+    evidence = page_evidence(blocks, "de")
+    verdicts = context_pass([initial_verdict(e, False) for e in evidence])
+    runs, _ = article_runs(blocks, verdicts, evidence)
+    assert len(runs) == 1 and runs[0][0] == 1 and runs[0][-1] == len(blocks) - 1
+
+    body = body_of(["Rezepte", "Maulwurfkuchen mit Erdbeeren", *blocks, "Neugierig geworden?"],
+                   "https://example.org/rezept/maulwurfkuchen-mit-erdbeeren")
+    assert "Verrühre:" in body and "Bild anzeigen" not in body

@@ -16,7 +16,7 @@ CHROME_BLOCK = re.compile(
       comentarios?|compartir|suscríbete|publicidad|leer\s+más|iniciar\s+sesión|
       commenti|condividi|pubblicità|leggi\s+anche|accedi|
       reacties|delen|inloggen|lees\s+meer|advertentie|
-      komentarze|udostępnij|reklama|czytaj\s+(też|także|więcej)|zaloguj|
+      komentarze|udostępnij|podziel\s+się|reklama|czytaj\s+(też|także|więcej)|zaloguj|
       kommentit|jaa|mainos|lue\s+myös|
       комментарии|поделиться|реклама|читайте\s+также
     )[\s:.!]*$""",
@@ -113,7 +113,8 @@ SECTION_BOUNDARY = re.compile(
       \d*\s*comentários|(artigos|notícias)\s+relacionad[ao]s|leia\s+também|veja\s+também|
       \d*\s*commenti|articoli\s+correlati|lascia\s+un\s+commento|
       \d*\s*reacties|gerelateerde\s+artikelen|lees\s+ook|
-      \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|
+      \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|tagi|polecamy|
+      (unsere\s+)?empfehlungen|nous\s+recommandons|mots[- ]clés|recomendamos|etiquetas|consigliati|aanbevolen|
       \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|
       \d*\s*комментари[йия]?|похожие\s+(статьи|новости)|читайте\s+также
     )[\s:.!]*$""",

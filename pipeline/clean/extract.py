@@ -201,7 +201,8 @@ def _heading_copy(blocks: list[str], title_index: int, verdicts: list[Verdict], 
     for index in (title_index, *copies):
         region = article_region(blocks, verdicts, evidence, start=index + 1, lead_share=AFTER_TITLE_SHARE,
                                 before_boundary=True)
-        near = index == title_index or (region and region[0] - index <= HEADER_ZONE_BLOCKS)
+        # A copy heads an article only with more than one paragraph close below it (not a teaser's summary).
+        near = index == title_index or (len(region) > 1 and region[0] - index <= HEADER_ZONE_BLOCKS)
         weight = _weight(region, evidence) if near else 0.0
         if weight > best_weight:
             best, best_weight = index, weight

@@ -73,3 +73,26 @@ def test_a_recipes_short_steps_between_counters_stay_one_run_and_its_picture_but
     body = body_of(["Rezepte", "Maulwurfkuchen mit Erdbeeren", *blocks, "Neugierig geworden?"],
                    "https://example.org/rezept/maulwurfkuchen-mit-erdbeeren")
     assert "Verrühre:" in body and "Bild anzeigen" not in body
+
+
+def test_tags_and_recommendations_end_the_article_in_more_languages() -> None:
+    from pipeline.clean.cues import CHROME_BLOCK, SECTION_BOUNDARY
+
+    for heading in ("Tagi:", "Polecamy", "Unsere Empfehlungen", "Nous recommandons", "Mots-clés", "Etiquetas",
+                    "Consigliati", "Aanbevolen"):
+        assert SECTION_BOUNDARY.match(heading), heading
+    assert CHROME_BLOCK.match("Podziel się")
+    assert not SECTION_BOUNDARY.match("Tagi i etykiety w nowym systemie")
+
+
+def test_a_copy_of_the_title_over_a_single_summary_at_the_foot_does_not_take_the_body() -> None:
+    steps = [f"Krok {n}: Z mąki, wody, soli i jajka zrób klasyczne ciasto na pierogi, a po wyrobieniu ciasta odstaw "
+             "je do lodówki na dwadzieścia minut, zanim je rozwałkujesz." for n in range(1, 3)]
+    summary = ("Pierogi to klasyczne danie nie tylko kuchni polskiej, bo podobne potrawy zjeść można także w innych "
+               "regionach świata, a nasz przepis na pierogi z dynią w sosie szałwiowym jest prosty i szybki, i "
+               "na pewno zasmakuje całej rodzinie, także tym, którzy za dynią nie przepadają.") * 2
+    menu = "Przepisy Blog Społeczność Składniki Newsletter Kontakt Regulamin Polityka prywatności Mapa witryny"
+    blocks = ["Przepisy", "Pierogi z dynią w sosie szałwiowym", *steps, *[f"{menu} {n}" for n in range(14)],
+              "Pierogi z dynią w sosie szałwiowym", summary, "Ustawienia plików cookie"]
+    body = body_of(blocks, "https://example.org/przepis/pierogi-z-dynia-w-sosie-szalwiowym")
+    assert "Krok 2" in body and "klasyczne danie" not in body

@@ -113,6 +113,9 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
                 region = article_region(blocks, verdicts, evidence, start=title_index + 1,
                                         lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
+        elif region and any(verdicts[i] is Verdict.GOOD for i in range(max(0, title_index - 2), title_index)):
+            title_index, region = _card_after_post(blocks, verdicts, evidence, removed, page.url, title_index,
+                                                   region)
     if _words(region, evidence) < min_body_words:
         title_index = None
         region = article_region(blocks, verdicts, evidence, before_boundary=True)
@@ -207,6 +210,21 @@ def _heading_copy(blocks: list[str], title_index: int, verdicts: list[Verdict], 
         if weight > best_weight:
             best, best_weight = index, weight
     return best
+
+
+def _card_after_post(blocks: list[str], verdicts: list[Verdict], evidence: list, removed: dict[int, str],
+                     url: str | None, title_index: int, region: list[int]) -> tuple[int, list[int]]:
+    """A heading the URL names right below prose that an earlier, fuller title heads: the card of a recipe
+    (or a product, a fact box) closing a post. The post and the card are one article, under the first title,
+    whether the post's run stops above the card or runs on through it."""
+    earlier = title_anchor(blocks, url, set(removed), before=title_index)
+    if earlier is None:
+        return title_index, region
+    post = article_region(blocks, verdicts, evidence, start=earlier + 1, lead_share=AFTER_TITLE_SHARE,
+                          before_boundary=True)
+    if not post or post[0] - earlier > HEADER_ZONE_BLOCKS or post[-1] < title_index - 2 or post[0] > title_index:
+        return title_index, region
+    return earlier, post + [i for i in region if i > post[-1]]
 
 
 def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:

@@ -96,3 +96,19 @@ def test_a_copy_of_the_title_over_a_single_summary_at_the_foot_does_not_take_the
               "Pierogi z dynią w sosie szałwiowym", summary, "Ustawienia plików cookie"]
     body = body_of(blocks, "https://example.org/przepis/pierogi-z-dynia-w-sosie-szalwiowym")
     assert "Krok 2" in body and "klasyczne danie" not in body
+
+
+def test_a_recipe_card_after_the_post_keeps_the_post_above_it() -> None:
+    post = [f"Absatz {n}: Oft braucht es für den großen Genuss gar keine besonders raffinierte Torte, denn ein "
+            "einfacher saftiger Zitronenkuchen tut es auch, und er gelingt auch denen, die selten backen." for n in
+            range(4)]
+    card = ["Zutaten", "300 Gramm Butter weich", "200 Gramm Zucker", "6 mittelgroße Eier", "Zubereitung",
+            *[f"Schritt {n}: Den Ofen auf 175 Grad vorheizen, dann das Blech einfetten und mit etwas Mehl "
+              "bestäuben, bevor der Teig darauf verteilt wird." for n in range(3)]]
+    comments = [f"Kommentar {n}: Ich habe den Kuchen am Wochenende gebacken, und er ist wirklich sehr saftig "
+                "geworden, auch wenn ich etwas weniger Zucker genommen habe als im Rezept steht, danke dafür!"
+                for n in range(12)]
+    blocks = ["Startseite", "Saftiger Zitronenkuchen vom Blech: einfach köstlich!", "von Kathrin", *post,
+              "Zitronenkuchen vom Blech", "Rezept drucken", *card, "Kommentare", *comments]
+    body = body_of(blocks, "https://example.org/rezepte/saftiger-zitronenkuchen-vom-blech.html")
+    assert "Absatz 0" in body and "Schritt 2" in body and "Kommentar 1" not in body

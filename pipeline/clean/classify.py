@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
@@ -168,8 +168,16 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
     ending = False
     numbered = False
     since_number = 0
+    link = False
     for i in range(start, len(blocks)):
-        if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+        if link:  # the headline an inline 'Read also:' links to
+            link = False
+            gap_blocks += 1
+        elif evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+            if runs and gap_blocks == 0 and READ_ALSO.match(blocks[i]):
+                link = True  # right after a paragraph: one link inside the text, which goes on below it
+                gap_blocks += 1
+                continue
             boundary = True
             ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
             gap_blocks += 1

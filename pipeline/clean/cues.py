@@ -115,7 +115,7 @@ SECTION_BOUNDARY = re.compile(
       \d*\s*reacties|gerelateerde\s+artikelen|lees\s+ook|
       \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|tagi|polecamy|
       (unsere\s+)?empfehlungen|nous\s+recommandons|mots[- ]clés|recomendamos|etiquetas|consigliati|aanbevolen|
-      \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|
+      \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|lue\s+seuraavaksi|
       \d*\s*комментари[йия]?|похожие\s+(статьи|новости)|читайте\s+также
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -131,6 +131,14 @@ COMMENT_BOUNDARY = re.compile(
       laisser\s+un\s+commentaire|vos\s+réactions|deja\s+un\s+comentario|lascia\s+un\s+commento
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# An inline link to another story inside the text ('Lesen Sie auch:' and its headline): the text goes on below.
+READ_ALSO = re.compile(
+    r"^(read\s+also|see\s+also|(lesen\s+sie|lies)\s+auch|(à\s+)?lire\s+aussi|le[ae]\s+también|leggi\s+anche|"
+    r"lees\s+ook|leia\s+também|czytaj\s+(też|także)|zobacz\s+(też|także)|lue\s+myös|läs\s+också|læs\s+også|"
+    r"les\s+også|читайте\s+также)[\s:.!]*$",
+    re.IGNORECASE,
 )
 
 # A count of comments opening a longer call to write one ('33 Leser-Kommentare Geben Sie jetzt Ihre Meinung ab').

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pipeline.clean.chrome import appeal_blocks, chrome_reason, repeated_blocks
 from pipeline.clean.classify import (
+    BOUNDARY_MAX_WORDS,
     Verdict,
     article_region,
     context_pass,
@@ -15,7 +16,7 @@ from pipeline.clean.classify import (
     page_evidence,
     strongest_run,
 )
-from pipeline.clean.cues import BIO_OPENING
+from pipeline.clean.cues import BIO_OPENING, READ_ALSO
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
@@ -135,6 +136,9 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     for index in repeated - sentences:
         if copies[blocks[index]] >= WIDGET_LABEL_COPIES and blocks[index].replace(" ", "").isalpha():
             removed.setdefault(index, "page_repeat")
+    for index in range(region[0], region[-1]) if region else ():
+        if evidence[index].words <= BOUNDARY_MAX_WORDS and READ_ALSO.match(blocks[index]):
+            removed.setdefault(index + 1, "link")  # the other story's headline after an inline 'Read also:'
     region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 

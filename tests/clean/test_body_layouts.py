@@ -112,3 +112,18 @@ def test_a_recipe_card_after_the_post_keeps_the_post_above_it() -> None:
               "Zitronenkuchen vom Blech", "Rezept drucken", *card, "Kommentare", *comments]
     body = body_of(blocks, "https://example.org/rezepte/saftiger-zitronenkuchen-vom-blech.html")
     assert "Absatz 0" in body and "Schritt 2" in body and "Kommentar 1" not in body
+
+
+def test_an_inline_read_also_link_inside_the_text_does_not_end_the_article() -> None:
+    before = [f"Teil {n}: Die Kanzlerin traf am Mittwoch in Berlin die finnische Regierungschefin, und beide sprachen "
+              "lange über den Haushalt der Union, über den die Mitgliedstaaten seit Monaten streiten." for n in range(3)]
+    after = [f"Weiter {n}: Der Präsident des Rates versucht nun, einen Kompromiss zu finden, doch die Positionen "
+             "liegen weit auseinander, und eine Einigung ist vor dem Sommer nicht zu erwarten." for n in range(3)]
+    for cue, languages in (("Lesen Sie auch:", "de"), ("Lue myös:", "fi"), ("Read also", "en")):
+        blocks = ["Nachrichten", "Kanzlerin trifft Regierungschefin in Berlin", *before, cue,
+                  "Auf dieser Liste steht das Land auf Platz 7 – die Verteilung der Gelder beginnt", *after,
+                  "Kommentare", *[f"Kommentar {n}: Das ist doch alles schon lange bekannt, und es ändert sich nichts, "
+                                  "egal wer gerade regiert, schreibt ein Leser." for n in range(12)]]
+        body = body_of(blocks, "https://example.org/politik/kanzlerin-trifft-regierungschefin-in-berlin")
+        assert "Teil 0" in body and "Weiter 2" in body, languages
+        assert "Platz 7" not in body and "Kommentar 1" not in body, languages

@@ -115,8 +115,9 @@ def test_a_recipe_card_after_the_post_keeps_the_post_above_it() -> None:
 
 
 def test_an_inline_read_also_link_inside_the_text_does_not_end_the_article() -> None:
-    before = [f"Teil {n}: Die Kanzlerin traf am Mittwoch in Berlin die finnische Regierungschefin, und beide sprachen "
-              "lange über den Haushalt der Union, über den die Mitgliedstaaten seit Monaten streiten." for n in range(3)]
+    before = [f"Teil {n}: Die Kanzlerin traf am Mittwoch in Berlin die finnische Regierungschefin, und beide "
+              "sprachen lange über den Haushalt der Union, über den die Mitgliedstaaten seit Monaten streiten."
+              for n in range(3)]
     after = [f"Weiter {n}: Der Präsident des Rates versucht nun, einen Kompromiss zu finden, doch die Positionen "
              "liegen weit auseinander, und eine Einigung ist vor dem Sommer nicht zu erwarten." for n in range(3)]
     for cue, languages in (("Lesen Sie auch:", "de"), ("Lue myös:", "fi"), ("Read also", "en")):

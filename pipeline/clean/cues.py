@@ -133,6 +133,13 @@ COMMENT_BOUNDARY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# The heading of a recipe's ingredients, whose list of amounts stands above the steps.
+INGREDIENTS_HEADING = re.compile(
+    r"^(ingredients?|zutaten|ingrédients|ingredientes|ingredienti|ingrediënten|składniki|ainekset|ingredienser|"
+    r"ингредиенты)\b[^.!?]{0,30}$",
+    re.IGNORECASE,
+)
+
 # An inline link to another story inside the text ('Lesen Sie auch:' and its headline): the text goes on below.
 READ_ALSO = re.compile(
     r"^(read\s+also|see\s+also|(lesen\s+sie|lies)\s+auch|(à\s+)?lire\s+aussi|le[ae]\s+también|leggi\s+anche|"

@@ -16,7 +16,7 @@ from pipeline.clean.classify import (
     page_evidence,
     strongest_run,
 )
-from pipeline.clean.cues import BIO_OPENING, READ_ALSO
+from pipeline.clean.cues import BIO_OPENING, INGREDIENTS_HEADING, READ_ALSO
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
@@ -37,6 +37,11 @@ AFTER_TITLE_SHARE = 0.1
 AUTHOR_BOX_TAIL = 4
 AUTHOR_BOX_HEADING_LINES = 3
 AUTHOR_BOX_HEADING_WORDS = 6
+# How far above the steps a recipe's ingredients heading is looked for, and how long a line of its list is.
+INGREDIENTS_LOOKBACK = 60
+INGREDIENT_LINE_WORDS = 12
+# At least one line in this many under the heading holds an amount.
+INGREDIENT_AMOUNT_SHARE = 3
 # A short line on the page this many times is a widget's label, not article text.
 WIDGET_LABEL_COPIES = 3
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
@@ -136,6 +141,7 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     for index in repeated - sentences:
         if copies[blocks[index]] >= WIDGET_LABEL_COPIES and blocks[index].replace(" ", "").isalpha():
             removed.setdefault(index, "page_repeat")
+    region = _with_ingredients(region, blocks, evidence, title_index)
     for index in range(region[0], region[-1]) if region else ():
         if evidence[index].words <= BOUNDARY_MAX_WORDS and READ_ALSO.match(blocks[index]):
             removed.setdefault(index + 1, "link")  # the other story's headline after an inline 'Read also:'
@@ -229,6 +235,25 @@ def _card_after_post(blocks: list[str], verdicts: list[Verdict], evidence: list,
     if not post or post[0] - earlier > HEADER_ZONE_BLOCKS or post[-1] < title_index - 2 or post[0] > title_index:
         return title_index, region
     return earlier, post + [i for i in region if i > post[-1]]
+
+
+def _with_ingredients(region: list[int], blocks: list[str], evidence: list, title_index: int | None) -> list[int]:
+    """The body with the recipe's ingredients above its steps: a short list of names and amounts under an
+    'Ingredients' heading is no prose, but it is the recipe."""
+    if not region:
+        return region
+    first = max(title_index + 1 if title_index is not None else 0, region[0] - INGREDIENTS_LOOKBACK)
+    amounts = 0
+    for index in range(region[0] - 1, first - 1, -1):
+        if evidence[index].words > INGREDIENT_LINE_WORDS:
+            break  # prose or a paragraph of something else: no list between the heading and the steps
+        if evidence[index].words <= 3 and INGREDIENTS_HEADING.match(blocks[index]):
+            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry.
+            if amounts * INGREDIENT_AMOUNT_SHARE >= region[0] - index:
+                return [index, *region]
+            break
+        amounts += any(character.isdigit() for character in blocks[index])
+    return region
 
 
 def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:

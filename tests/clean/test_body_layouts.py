@@ -128,3 +128,23 @@ def test_an_inline_read_also_link_inside_the_text_does_not_end_the_article() -> 
         body = body_of(blocks, "https://example.org/politik/kanzlerin-trifft-regierungschefin-in-berlin")
         assert "Teil 0" in body and "Weiter 2" in body, languages
         assert "Platz 7" not in body and "Kommentar 1" not in body, languages
+
+
+def test_a_recipes_ingredients_above_its_steps_are_part_of_the_body_but_a_menu_entry_is_not() -> None:
+    from pipeline.clean.classify import context_pass, initial_verdict, page_evidence
+    from pipeline.clean.extract import _with_ingredients
+
+    ingredients = ["Składniki", "dynia", "400 gramów", "cebula", "1 sztuka", "ząbki czosnku", "3 sztuki", "masło",
+                   "2 łyżki"]
+    steps = [f"Krok {n}: Z mąki, wody, soli i jajka zrób klasyczne ciasto na pierogi, a po wyrobieniu ciasta "
+             "odstaw je do lodówki na dwadzieścia minut, zanim je rozwałkujesz." for n in range(1, 4)]
+    blocks = ["Przepisy", "Pierogi z dynią w sosie szałwiowym", "60 min.", "łatwe", *ingredients,
+              "Przygotowanie krok po kroku", *steps]
+    body = body_of(blocks, "https://example.org/przepis/pierogi-z-dynia-w-sosie-szalwiowym")
+    assert "400 gramów" in body and "Krok 3" in body and "60 min." not in body
+
+    menu = ["Zutaten", "Bücher", "Artikel", "Gesundheitstipps", "Verdauung", "Reisen", "Europa", "Küchengeräte"]
+    evidence = page_evidence([*menu, *steps], "de")
+    region = [i for i, v in enumerate(context_pass([initial_verdict(e, False) for e in evidence]))
+              if v.value == "good" and i >= len(menu)]
+    assert _with_ingredients(region, [*menu, *steps], evidence, None) == region

@@ -42,6 +42,8 @@ INGREDIENTS_LOOKBACK = 60
 INGREDIENT_LINE_WORDS = 12
 # At least one line in this many under the heading holds an amount.
 INGREDIENT_AMOUNT_SHARE = 3
+# A title shown more often than this is a listing's label; its copies are not weighed (each costs a pass).
+MAX_TITLE_COPIES = 4
 # A short line on the page this many times is a widget's label, not article text.
 WIDGET_LABEL_COPIES = 3
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
@@ -208,7 +210,7 @@ def _heading_copy(blocks: list[str], title_index: int, verdicts: list[Verdict], 
     headline shown in a menu or a list of latest stories above the article heads only other headlines."""
     title = blocks[title_index]
     copies = [i for i in range(title_index + 1, len(blocks)) if blocks[i] == title and i not in removed]
-    if not copies:
+    if not copies or len(copies) > MAX_TITLE_COPIES:  # a headline on every teaser of a listing heads nothing
         return title_index
     best, best_weight = title_index, -1.0
     for index in (title_index, *copies):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from pipeline.clean.cues import (
+    APPEAL_NOUN,
     APPEAL_PHRASE,
     CAPTION_CREDIT,
     CAPTION_OPENING,
@@ -25,6 +26,8 @@ _LONG_BLOCK_WORDS = 40
 CAPTION_MAX_CHARS = 400
 # How far apart two appeal blocks may be and still bracket an appeal.
 _APPEAL_GAP = 2
+# An appeal word in a block shorter than this is a call ('Jetzt spenden!', 'Your donation can change a life').
+APPEAL_CALL_WORDS = 25
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
 REPEAT_MIN_WORDS = 12
 
@@ -85,17 +88,30 @@ def _is_sentence(block: str) -> bool:
 def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     """Donation and subscription appeals: blocks with appeal phrases and the blocks they bracket.
 
-    A lone block with an appeal phrase counts only if it addresses the reader outside quotes, so a news
-    report about a donation stays.
+    A lone block with an appeal phrase counts only if it addresses the reader outside quotes, and a long
+    one holding only words news uses too ('Spenden', 'donation') only beside a block that is an appeal on its
+    own, so a news report about donations stays.
     """
-    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block.lower())]
+    hits, strong = [], []
+    for i, block in enumerate(blocks):
+        found = [match.group(0) for match in APPEAL_PHRASE.finditer(block.lower())]
+        if found:
+            hits.append(i)
+            strong.append(len(block.split()) < APPEAL_CALL_WORDS or not all(map(APPEAL_NOUN.fullmatch, found)))
     marked: set[int] = set()
     for position, index in enumerate(hits):
         following = hits[position + 1] if position + 1 < len(hits) else None
         preceding = hits[position - 1] if position > 0 else None
-        bracketed = (following is not None and following - index <= _APPEAL_GAP + 1) or (
-            preceding is not None and index - preceding <= _APPEAL_GAP + 1)
-        if bracketed:
+        # A paragraph naming donations ('die Spenden an die Partei') is news, not an appeal: it joins an
+        # appeal only beside a block that is one on its own (a short call, or an appeal's own words).
+        with_following = following is not None and following - index <= _APPEAL_GAP + 1 and \
+            (strong[position] or strong[position + 1])
+        with_preceding = preceding is not None and index - preceding <= _APPEAL_GAP + 1 and \
+            (strong[position] or strong[position - 1])
+        if not strong[position] and not (with_following or with_preceding):
+            continue
+        following = following if with_following else None
+        if with_following or with_preceding:
             marked.add(index)
             if following is not None and following - index <= _APPEAL_GAP + 1:
                 marked.update(range(index, following + 1))

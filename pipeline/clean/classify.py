@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
@@ -27,11 +27,11 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 # A run of good blocks may bridge this many non-good blocks and still be one article.
 MAX_GAP_BLOCKS = 4
-# ... or this many when the gap holds an item's number ('2', '#3', 'Step 4'): the next item of a list
-# article, after the current item's address, prices or picture credit.
+# ... or this many when the gap holds an item's number ('2', '#3', 'Step 4', '3 von 17'): the next item of a
+# list article or a recipe's steps, after the current item's address, prices or picture.
 LIST_GAP_BLOCKS = 10
-_ITEM_NUMBER = re.compile(r"^(?:#?\d{1,2}[.)]?|(?:step|schritt|krok|étape|paso|passo|stap|vaihe)\s*\d{1,2}[.:]?)$",
-                          re.IGNORECASE)
+_ITEM_NUMBER = re.compile(r"^(?:#?\d{1,2}[.)]?|(?:step|schritt|krok|étape|paso|passo|stap|vaihe)\s*\d{1,2}[.:]?|"
+                          r"\d{1,2}\s*(?:/|of|von|de|di|z|van|av)\s*\d{1,2})$", re.IGNORECASE)
 # A run this many times heavier than the region so far, and close after it, continues the article.
 CONTINUATION_RATIO = 2.0
 CONTINUATION_MAX_GAP = 12
@@ -167,8 +167,17 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
     boundary = False
     ending = False
     numbered = False
+    since_number = 0
+    link = False
     for i in range(start, len(blocks)):
-        if evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+        if link:  # the headline an inline 'Read also:' links to
+            link = False
+            gap_blocks += 1
+        elif evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+            if runs and gap_blocks == 0 and READ_ALSO.match(blocks[i]):
+                link = True  # right after a paragraph: one link inside the text, which goes on below it
+                gap_blocks += 1
+                continue
             boundary = True
             ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
             gap_blocks += 1
@@ -177,7 +186,7 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:
             joins = runs and not boundary and \
-                (gap_blocks <= MAX_GAP_BLOCKS or (numbered and gap_blocks <= LIST_GAP_BLOCKS))
+                (gap_blocks <= MAX_GAP_BLOCKS or (numbered and since_number <= LIST_GAP_BLOCKS))
             if joins:
                 runs[-1].append(i)
             else:
@@ -187,7 +196,11 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
             boundary = ending = numbered = False
         else:
             gap_blocks += 1
-            numbered = numbered or (evidence[i].words <= 2 and bool(_ITEM_NUMBER.match(blocks[i])))
+            since_number += 1
+            # Item numbers chain: a list's short items (a recipe's steps) follow each other without prose.
+            if evidence[i].words <= 3 and (since_number if numbered else gap_blocks) <= LIST_GAP_BLOCKS and \
+                    _ITEM_NUMBER.match(blocks[i]):
+                numbered, since_number = True, 0
     weights = [sum(evidence[i].chars * (0.5 + evidence[i].stopword_share) for i in run) for run in runs]
     return runs, weights, after_boundary
 

@@ -16,7 +16,7 @@ CHROME_BLOCK = re.compile(
       comentarios?|compartir|suscríbete|publicidad|leer\s+más|iniciar\s+sesión|
       commenti|condividi|pubblicità|leggi\s+anche|accedi|
       reacties|delen|inloggen|lees\s+meer|advertentie|
-      komentarze|udostępnij|reklama|czytaj\s+(też|także|więcej)|zaloguj|
+      komentarze|udostępnij|podziel\s+się|reklama|czytaj\s+(też|także|więcej)|zaloguj|
       kommentit|jaa|mainos|lue\s+myös|
       комментарии|поделиться|реклама|читайте\s+также
     )[\s:.!]*$""",
@@ -84,6 +84,10 @@ APPEAL_PHRASE = re.compile(
     re.VERBOSE,  # matched on lowercased text: faster than IGNORECASE over ~40 alternatives
 )
 
+# The appeal words that are also plain nouns and verbs of news ('Spenden', 'donation'): a long block holding
+# only these reports on donations rather than asking for one.
+APPEAL_NOUN = re.compile(r"\b(?:spende[nr]?|donat(?:e|ion|ing)|dona(?:ción|r))\b")
+
 # Headings that open what follows an article: comments, related stories, tags. A body does not run on
 # across one of these.
 SECTION_BOUNDARY = re.compile(
@@ -109,8 +113,9 @@ SECTION_BOUNDARY = re.compile(
       \d*\s*comentários|(artigos|notícias)\s+relacionad[ao]s|leia\s+também|veja\s+também|
       \d*\s*commenti|articoli\s+correlati|lascia\s+un\s+commento|
       \d*\s*reacties|gerelateerde\s+artikelen|lees\s+ook|
-      \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|
-      \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|
+      \d*\s*komentarz[ey]?|podobne\s+artykuły|zobacz\s+(też|także)|czytaj\s+(też|także)|tagi|polecamy|
+      (unsere\s+)?empfehlungen|nous\s+recommandons|mots[- ]clés|recomendamos|etiquetas|consigliati|aanbevolen|
+      \d*\s*kommentit|aiheeseen\s+liittyvät|lue\s+myös|lue\s+seuraavaksi|
       \d*\s*комментари[йия]?|похожие\s+(статьи|новости)|читайте\s+также
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -126,6 +131,21 @@ COMMENT_BOUNDARY = re.compile(
       laisser\s+un\s+commentaire|vos\s+réactions|deja\s+un\s+comentario|lascia\s+un\s+commento
     )[\s:.!]*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# The heading of a recipe's ingredients, whose list of amounts stands above the steps.
+INGREDIENTS_HEADING = re.compile(
+    r"^(ingredients?|zutaten|ingrédients|ingredientes|ingredienti|ingrediënten|składniki|ainekset|ingredienser|"
+    r"ингредиенты)\b[^.!?]{0,30}$",
+    re.IGNORECASE,
+)
+
+# An inline link to another story inside the text ('Lesen Sie auch:' and its headline): the text goes on below.
+READ_ALSO = re.compile(
+    r"^(read\s+also|see\s+also|(lesen\s+sie|lies)\s+auch|(à\s+)?lire\s+aussi|le[ae]\s+también|leggi\s+anche|"
+    r"lees\s+ook|leia\s+também|czytaj\s+(też|także)|zobacz\s+(też|także)|lue\s+myös|läs\s+också|læs\s+også|"
+    r"les\s+også|читайте\s+также)[\s:.!]*$",
+    re.IGNORECASE,
 )
 
 # A count of comments opening a longer call to write one ('33 Leser-Kommentare Geben Sie jetzt Ihre Meinung ab').

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pipeline.clean.chrome import appeal_blocks, chrome_reason, repeated_blocks
 from pipeline.clean.classify import (
+    BOUNDARY_MAX_WORDS,
     Verdict,
     article_region,
     context_pass,
@@ -15,7 +16,7 @@ from pipeline.clean.classify import (
     page_evidence,
     strongest_run,
 )
-from pipeline.clean.cues import BIO_OPENING
+from pipeline.clean.cues import BIO_OPENING, INGREDIENTS_HEADING, READ_ALSO
 from pipeline.clean.dates import find_dateline, parse_published_at
 from pipeline.clean.normalize import split_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
@@ -36,6 +37,15 @@ AFTER_TITLE_SHARE = 0.1
 AUTHOR_BOX_TAIL = 4
 AUTHOR_BOX_HEADING_LINES = 3
 AUTHOR_BOX_HEADING_WORDS = 6
+# How far above the steps a recipe's ingredients heading is looked for, and how long a line of its list is.
+INGREDIENTS_LOOKBACK = 60
+INGREDIENT_LINE_WORDS = 12
+# At least one line in this many under the heading holds an amount.
+INGREDIENT_AMOUNT_SHARE = 3
+# A title shown more often than this is a listing's label; its copies are not weighed (each costs a pass).
+MAX_TITLE_COPIES = 4
+# A short line on the page this many times is a widget's label, not article text.
+WIDGET_LABEL_COPIES = 3
 # A title found inside the main prose whose following text is less than this share of it is a subheading.
 INSIDE_TITLE_SHARE = 0.5
 
@@ -91,6 +101,8 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     verdicts = context_pass(first_pass)
     title_index = title_anchor(blocks, page.url, set(removed))
     region = []
+    if title_index is not None:
+        title_index = _heading_copy(blocks, title_index, verdicts, evidence, removed)
     if title_index is not None:  # the article follows the title the URL names, even a short one
         region = article_region(blocks, verdicts, evidence, start=title_index + 1, lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
@@ -109,6 +121,9 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
                 region = article_region(blocks, verdicts, evidence, start=title_index + 1,
                                         lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
+        elif region and any(verdicts[i] is Verdict.GOOD for i in range(max(0, title_index - 2), title_index)):
+            title_index, region = _card_after_post(blocks, verdicts, evidence, removed, page.url, title_index,
+                                                   region)
     if _words(region, evidence) < min_body_words:
         title_index = None
         region = article_region(blocks, verdicts, evidence, before_boundary=True)
@@ -117,11 +132,21 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
     chrome_before, copies = set(removed), Counter(blocks)
-    for index in sorted(repeated_blocks(blocks)[1]):
+    repeated, sentences = repeated_blocks(blocks)
+    for index in sorted(sentences):
         if index > 0 and blocks[index - 1] == blocks[index] and index - 1 not in chrome_before and \
                 copies[blocks[index]] == 2:
             continue  # a paragraph doubled in place (a teaser and the text it opens): one copy is the text
         removed.setdefault(index, "page_repeat")
+    # A line of words shown again and again (a gallery's 'Bild anzeigen' between a recipe's steps) is a
+    # widget's label; a line of code repeated in a tutorial is not.
+    for index in repeated - sentences:
+        if copies[blocks[index]] >= WIDGET_LABEL_COPIES and blocks[index].replace(" ", "").isalpha():
+            removed.setdefault(index, "page_repeat")
+    region = _with_ingredients(region, blocks, evidence, title_index)
+    for index in range(region[0], region[-1]) if region else ():
+        if evidence[index].words <= BOUNDARY_MAX_WORDS and READ_ALSO.match(blocks[index]):
+            removed.setdefault(index + 1, "link")  # the other story's headline after an inline 'Read also:'
     region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 
@@ -177,6 +202,60 @@ def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
         input_encoding=page.input_encoding,
         repairs=page.repairs,
     )
+
+
+def _heading_copy(blocks: list[str], title_index: int, verdicts: list[Verdict], evidence: list,
+                  removed: dict[int, str]) -> int:
+    """Of the copies of the title the URL names, the one heading the heaviest text close below it: a
+    headline shown in a menu or a list of latest stories above the article heads only other headlines."""
+    title = blocks[title_index]
+    copies = [i for i in range(title_index + 1, len(blocks)) if blocks[i] == title and i not in removed]
+    if not copies or len(copies) > MAX_TITLE_COPIES:  # a headline on every teaser of a listing heads nothing
+        return title_index
+    best, best_weight = title_index, -1.0
+    for index in (title_index, *copies):
+        region = article_region(blocks, verdicts, evidence, start=index + 1, lead_share=AFTER_TITLE_SHARE,
+                                before_boundary=True)
+        # A copy heads an article only with more than one paragraph close below it (not a teaser's summary).
+        near = index == title_index or (len(region) > 1 and region[0] - index <= HEADER_ZONE_BLOCKS)
+        weight = _weight(region, evidence) if near else 0.0
+        if weight > best_weight:
+            best, best_weight = index, weight
+    return best
+
+
+def _card_after_post(blocks: list[str], verdicts: list[Verdict], evidence: list, removed: dict[int, str],
+                     url: str | None, title_index: int, region: list[int]) -> tuple[int, list[int]]:
+    """A heading the URL names right below prose that an earlier, fuller title heads: the card of a recipe
+    (or a product, a fact box) closing a post. The post and the card are one article, under the first title,
+    whether the post's run stops above the card or runs on through it."""
+    earlier = title_anchor(blocks, url, set(removed), before=title_index)
+    if earlier is None:
+        return title_index, region
+    post = article_region(blocks, verdicts, evidence, start=earlier + 1, lead_share=AFTER_TITLE_SHARE,
+                          before_boundary=True)
+    if not post or post[0] - earlier > HEADER_ZONE_BLOCKS or post[-1] < title_index - 2 or post[0] > title_index:
+        return title_index, region
+    return earlier, post + [i for i in region if i > post[-1]]
+
+
+def _with_ingredients(region: list[int], blocks: list[str], evidence: list, title_index: int | None) -> list[int]:
+    """The body with the recipe's ingredients above its steps: a short list of names and amounts under an
+    'Ingredients' heading is no prose, but it is the recipe."""
+    if not region:
+        return region
+    first = max(title_index + 1 if title_index is not None else 0, region[0] - INGREDIENTS_LOOKBACK)
+    amounts = 0
+    for index in range(region[0] - 1, first - 1, -1):
+        if evidence[index].words > INGREDIENT_LINE_WORDS:
+            break  # prose or a paragraph of something else: no list between the heading and the steps
+        if evidence[index].words <= 3 and INGREDIENTS_HEADING.match(blocks[index]):
+            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry.
+            if amounts * INGREDIENT_AMOUNT_SHARE >= region[0] - index:
+                return [index, *region]
+            break
+        amounts += any(character.isdigit() for character in blocks[index])
+    return region
 
 
 def _cut_author_box(region: list[int], blocks: list[str]) -> list[int]:

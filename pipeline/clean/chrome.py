@@ -15,6 +15,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
+from pipeline.clean.prefilter import GatedPattern
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -27,6 +28,9 @@ CAPTION_MAX_CHARS = 400
 _APPEAL_GAP = 2
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
 REPEAT_MIN_WORDS = 12
+# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none.
+_CHROME_PHRASE = GatedPattern(CHROME_PHRASE)
+_APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 
 
 class Shape(Enum):
@@ -56,7 +60,7 @@ def chrome_reason(block: str) -> str | None:
     if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
                                             CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
         return "caption"
-    hits = len(CHROME_PHRASE.findall(block.lower()))
+    hits = len(_CHROME_PHRASE.findall(block.lower()))
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
@@ -88,7 +92,7 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     A lone block with an appeal phrase counts only if it addresses the reader outside quotes, so a news
     report about a donation stays.
     """
-    hits = [i for i, block in enumerate(blocks) if APPEAL_PHRASE.search(block.lower())]
+    hits = [i for i, block in enumerate(blocks) if _APPEAL_PHRASE.search(block.lower())]
     marked: set[int] = set()
     for position, index in enumerate(hits):
         following = hits[position + 1] if position + 1 < len(hits) else None

@@ -31,6 +31,7 @@ REPEAT_MIN_WORDS = 12
 # The phrase lists are run only on blocks holding one of their literal words: most blocks hold none.
 _CHROME_PHRASE = GatedPattern(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
+_CAPTION_CREDIT = GatedPattern(CAPTION_CREDIT)
 
 
 class Shape(Enum):
@@ -58,7 +59,7 @@ def chrome_reason(block: str) -> str | None:
     if _URL_ONLY.match(block):
         return "link"
     if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
-                                            CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
+                                            _CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
         return "caption"
     hits = len(_CHROME_PHRASE.findall(block.lower()))
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):

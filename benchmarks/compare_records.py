@@ -2,10 +2,11 @@
 
 A speed change to cleaning must not change a single record. This runs the real pipeline (`run_pipeline`,
 what `python -m pipeline run` does) on each input with a fixed ingest date, then writes all article and
-quarantine records, every field, one JSON object per line with sorted keys, sorted by doc id, to
-`OUT/<input name>.jsonl`. Quarantined raw bytes are written as their blake2b digest (the raw page is
-in the input). Gold folders (`<id>.txt` + `<id>.json`) go in as `pipeline eval` feeds them: the text
-and its URL, nothing of the gold.
+quarantine records, every field, one JSON object per line with sorted keys, sorted, to
+`OUT/<input name>.jsonl`, with the site-chrome state rows (block fingerprints and their page
+counts), which a change to block fingerprints would alter. Quarantined raw bytes are written as
+their blake2b digest (the raw page is in the input). Gold folders (`<id>.txt` + `<id>.json`) go in
+as `pipeline eval` feeds them: the text and its URL, nothing of the gold.
 
     .venv/bin/python benchmarks/compare_records.py --out /tmp/pc/base ../shared/eval/dev/aeb sample ...
     .venv/bin/python benchmarks/compare_records.py --out /tmp/pc/new --compare /tmp/pc/base INPUT...
@@ -58,11 +59,12 @@ def _canonical(value: Any) -> Any:
 
 
 def _read_records(output: Path) -> list[str]:
-    """Every article and quarantine row of the run, canonical JSON, sorted (partition columns included)."""
+    """Every article, quarantine and site-chrome state row of the run, canonical JSON, sorted (partition
+    columns included)."""
     import pyarrow.dataset as ds
 
     lines = []
-    for kind in ("articles", "quarantine"):
+    for kind in ("articles", "quarantine", "state"):
         folder = output / kind
         if not folder.is_dir():
             continue

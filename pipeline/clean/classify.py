@@ -71,6 +71,17 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
 
 
+def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
+    """`count_words(body)` of a body joined from blocks with this evidence, without reading it again.
+
+    Each block's evidence counts its words, which is what count_words counts when no character of a
+    script written without spaces is in the body (those are counted on the whole text, by halves).
+    """
+    if _UNSPACED.search(body):
+        return count_words(body)
+    return sum(e.words for e in evidence)
+
+
 def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     """Without a stop-word list for the language, sentence punctuation stands in for stop words."""
     terminal = block.endswith(TERMINAL_PUNCTUATION)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
@@ -82,6 +83,11 @@ def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
     return sum(e.words for e in evidence)
 
 
+# Navigation and footer lines recur on every page of a site: their evidence is remembered.
+EVIDENCE_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=EVIDENCE_CACHE_SIZE)
 def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     """Without a stop-word list for the language, sentence punctuation stands in for stop words."""
     terminal = block.endswith(TERMINAL_PUNCTUATION)

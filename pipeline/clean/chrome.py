@@ -61,7 +61,7 @@ def chrome_reason(block: str) -> str | None:
     if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
                                             _CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
         return "caption"
-    hits = len(_CHROME_PHRASE.findall(block.lower()))
+    hits = _CHROME_PHRASE.count(block.lower(), 2)  # one or two matches is all the rule below tells apart
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None

@@ -128,6 +128,18 @@ class GatedPattern:
     def findall(self, text: str) -> list:
         return self.pattern.findall(text) if self.may_match(text) else []
 
+    def count(self, text: str, limit: int) -> int:
+        """`min(len(findall(text)), limit)`: the scan stops at the `limit`-th match (finditer finds the
+        matches findall finds, one by one)."""
+        if limit <= 0 or not self.may_match(text):
+            return 0
+        found = 0
+        for _ in self.pattern.finditer(text):
+            found += 1
+            if found == limit:
+                break
+        return found
+
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`; a match lies in text[pos:], so only that part is tested."""
         return self.pattern.search(text, pos) if self.may_match(text[pos:] if pos else text) else None

@@ -61,6 +61,7 @@ def test_gate_finds_what_the_pattern_finds(pattern: re.Pattern[str]) -> None:
     matched = 0
     for text in texts:
         assert gate.findall(text) == pattern.findall(text), text
+        assert gate.count(text, 2) == min(len(pattern.findall(text)), 2), text
         assert bool(gate.search(text)) == bool(pattern.search(text)), text
         tail = max(0, len(text) - 20)
         assert bool(gate.search(text, tail)) == bool(pattern.search(text, tail)), text

@@ -83,11 +83,6 @@ def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
     return sum(e.words for e in evidence)
 
 
-# Navigation and footer lines recur on every page of a site: their evidence is remembered.
-EVIDENCE_CACHE_SIZE = 4096
-
-
-@lru_cache(maxsize=EVIDENCE_CACHE_SIZE)
 def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     """Without a stop-word list for the language, sentence punctuation stands in for stop words."""
     terminal = block.endswith(TERMINAL_PUNCTUATION)
@@ -100,9 +95,17 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
 
 
+# Navigation and footer lines recur on every page of a site: the evidence of short blocks is remembered
+# (long ones seldom recur, and would make the cache big).
+EVIDENCE_CACHE_SIZE = 4096
+CACHED_BLOCK_CHARS = 300
+_remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
+
+
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    return [block_evidence(block, stops) for block in blocks]
+    return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else block_evidence(block, stops)
+            for block in blocks]
 
 
 def _is_unspaced(language: str | None) -> bool:

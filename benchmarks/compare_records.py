@@ -25,6 +25,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -108,13 +109,12 @@ def compare(name: str, lines: list[str], baseline: Path) -> int:
         print(f"{name}: no baseline file {expected_path}")
         return 1
     expected = expected_path.read_text(encoding="utf-8").splitlines()
-    ours, theirs = set(lines), set(expected)
-    only_new = sorted(ours - theirs)
-    only_old = sorted(theirs - ours)
+    only_new = sorted((Counter(lines) - Counter(expected)).elements())
+    only_old = sorted((Counter(expected) - Counter(lines)).elements())
     for label, found in (("baseline only", only_old), ("new only", only_new)):
         for line in found[:SHOWN_DIFFERENCES]:
             print(f"  {label}: {line[:600]}")
-    count = max(len(only_new), len(only_old)) + abs(len(lines) - len(expected)) * (not only_new and not only_old)
+    count = max(len(only_new), len(only_old))
     print(f"{name}: {len(lines)} records, {count} differing from the baseline ({len(expected)} records)")
     return count
 

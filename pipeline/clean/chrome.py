@@ -16,6 +16,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
+from pipeline.clean.prefilter import GatedPattern
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -30,6 +31,10 @@ _APPEAL_GAP = 2
 APPEAL_CALL_WORDS = 25
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
 REPEAT_MIN_WORDS = 12
+# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none.
+_CHROME_PHRASE = GatedPattern(CHROME_PHRASE)
+_APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
+_CAPTION_CREDIT = GatedPattern(CAPTION_CREDIT)
 
 
 class Shape(Enum):
@@ -57,9 +62,9 @@ def chrome_reason(block: str) -> str | None:
     if _URL_ONLY.match(block):
         return "link"
     if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
-                                            CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
+                                            _CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
         return "caption"
-    hits = len(CHROME_PHRASE.findall(block.lower()))
+    hits = _CHROME_PHRASE.count(block.lower(), 2)  # one or two matches is all the rule below tells apart
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
@@ -94,7 +99,10 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     """
     hits, strong = [], []
     for i, block in enumerate(blocks):
-        found = [match.group(0) for match in APPEAL_PHRASE.finditer(block.lower())]
+        lowered = block.lower()
+        if not _APPEAL_PHRASE.may_match(lowered):
+            continue
+        found = [match.group(0) for match in APPEAL_PHRASE.finditer(lowered)]
         if found:
             hits.append(i)
             strong.append(len(block.split()) < APPEAL_CALL_WORDS or not all(map(APPEAL_NOUN.fullmatch, found)))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
@@ -71,6 +72,17 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
 
 
+def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
+    """`count_words(body)` of a body joined from blocks with this evidence, without reading it again.
+
+    Each block's evidence counts its words, which is what count_words counts when no character of a
+    script written without spaces is in the body (those are counted on the whole text, by halves).
+    """
+    if _UNSPACED.search(body):
+        return count_words(body)
+    return sum(e.words for e in evidence)
+
+
 def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     """Without a stop-word list for the language, sentence punctuation stands in for stop words."""
     terminal = block.endswith(TERMINAL_PUNCTUATION)
@@ -83,9 +95,17 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
 
 
+# Navigation and footer lines recur on every page of a site: the evidence of short blocks is remembered
+# (long ones seldom recur, and would make the cache big).
+EVIDENCE_CACHE_SIZE = 4096
+CACHED_BLOCK_CHARS = 300
+_remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
+
+
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    return [block_evidence(block, stops) for block in blocks]
+    return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else block_evidence(block, stops)
+            for block in blocks]
 
 
 def _is_unspaced(language: str | None) -> bool:

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -39,11 +40,25 @@ _DIGITS = re.compile(r"\d+")
 _URL_NOISE = re.compile(r"(/amp)?(/index\.\w+)?/*$", re.IGNORECASE)
 
 
+# Navigation, footer and cookie lines recur on page after page of a site: the ids of short blocks are
+# remembered (long ones seldom recur, and would make the cache big).
+FINGERPRINT_CACHE_SIZE = 4096
+CACHED_BLOCK_CHARS = 300
+
+
 def block_fingerprint(block: str) -> int:
     """A stable 63-bit id of a block, blind to case and to numbers (dates, counters) in it."""
-    key = _DIGITS.sub("0", block.casefold()).encode("utf-8")
+    return _remembered_fingerprint(block) if len(block) <= CACHED_BLOCK_CHARS else _fingerprint(block)
+
+
+def _fingerprint(block: str) -> int:
+    folded = block.casefold()
+    key = (_DIGITS.sub("0", folded) if _DIGITS.search(folded) else folded).encode("utf-8")  # most have none
     value = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") >> 1
     return value or 1
+
+
+_remembered_fingerprint = lru_cache(maxsize=FINGERPRINT_CACHE_SIZE)(_fingerprint)
 
 
 def story_key(url: str | None) -> str | None:
@@ -126,6 +141,8 @@ class SiteChromeModel:
     chrome: dict[tuple[str, int], int]
 
     def is_chrome(self, source: str, block: str) -> bool:
+        if not self.chrome:
+            return False  # the empty model of a page read on its own evidence: no fingerprint needed
         pages = self.chrome.get((source, block_fingerprint(block)))
         if pages is None:
             return False

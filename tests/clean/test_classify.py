@@ -6,6 +6,7 @@ from pipeline.clean.classify import (
     Verdict,
     article_region,
     context_pass,
+    count_body_words,
     count_words,
     initial_verdict,
     page_evidence,
@@ -28,6 +29,17 @@ def test_prose_is_good_and_menus_are_bad_in_their_language() -> None:
     assert verdicts([PROSE_DE], "de") == [Verdict.GOOD]
     # German prose scored with English stop words looks like a menu: the language matters.
     assert verdicts([PROSE_DE], "en") == [Verdict.BAD]
+
+
+def test_body_words_from_the_evidence_are_the_body_text_words() -> None:
+    """The record's word count is taken from the blocks' evidence: it must be count_words of the body."""
+    cjk = "東京都は月曜日、新しい橋が春に開通すると発表した。"
+    pages = [[PROSE_EN, MENU, "Read more", "42 comments", "l'été 2023 — ça va?"], [PROSE_DE, "Über uns"],
+             [cjk, PROSE_EN], ["", "_ _", "x"]]
+    for blocks in pages:
+        body = "\n\n".join(blocks)
+        for language in ("en", "de", "ja", "zh", None):
+            assert count_body_words(body, page_evidence(blocks, language)) == count_words(body), (blocks, language)
 
 
 def test_short_blocks_and_chrome() -> None:

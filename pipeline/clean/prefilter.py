@@ -1,0 +1,145 @@
+"""A cheap test before a costly regex: the literal text that every match of a pattern must contain.
+
+Python's `re` tries each branch of a big alternation at every position of the text, so a phrase list
+of 50 branches costs ~70 µs on a block of 150 characters even when nothing matches, which is almost
+always. A handful of substring tests (`in`, a fast C search) rule most blocks out first. The literals
+are read off the compiled pattern itself, so a phrase added to a cue list is covered without anyone
+keeping a second list in step: the gate never changes what the pattern finds, only when it is run.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]
+import re
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
+# The non-ASCII characters that a case-insensitive ASCII letter matches ('İ' and 'ı' match 'i', 'ſ' 's',
+# the Kelvin sign 'k'; Python's `re` documentation names exactly these four). A text holding one of
+# them is not gated: `str.lower` does not turn them into their ASCII letter.
+_ODD_CASE_PARTNERS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of which every match of `pattern` contains at least one; None when there is no such set.
+
+    For a case-insensitive pattern the strings are lowercase and hold only ASCII letters and characters
+    without case, so that they can be looked for in the lowercased text (see `GatedPattern.may_match`).
+    """
+    folded = bool(pattern.flags & re.IGNORECASE)
+    found = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), folded)
+    if not found:
+        return None
+    # A literal that contains another one adds nothing: the shorter one is in the text whenever it is.
+    kept = [s for s in found if not any(other != s and other in s for other in found)]
+    return tuple(sorted(kept, key=lambda s: (len(s), s)))
+
+
+def _character(code: int, folded: bool) -> str | None:
+    """The character a literal stands for in the text to search, or None when no single one does."""
+    character = chr(code)
+    if not folded or not _sre.unicode_iscased(code):
+        return character
+    return character.lower() if character.isascii() else None
+
+
+def _sequence(items: list, folded: bool) -> frozenset[str] | None:
+    """The most selective requirement among a sequence's parts: literal runs and required groups."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, value in items:
+        character = _character(value, folded) if op is sre_constants.LITERAL else None
+        if character is not None:
+            run.append(character)
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        needed = _item(op, value, folded)
+        if needed:
+            candidates.append(needed)
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda strings: (min(map(_rarity, strings)), -len(strings)))
+
+
+def _rarity(literal: str) -> int:
+    """How seldom a literal occurs in text, roughly: its length, a punctuation mark or symbol counting
+    as three letters ('/' is rarer in prose than 'ap')."""
+    return sum(1 if character.isalnum() else 3 for character in literal)
+
+
+def _item(op: object, value: object, folded: bool) -> frozenset[str] | None:
+    """What one non-literal part of a pattern requires in every match, if anything."""
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, del_flags, items = value
+        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence(list(items), folded)
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            needed = _sequence(list(branch), folded)
+            if not needed:
+                return None  # one branch can match without any literal: so can the whole alternation
+            union |= needed
+        return frozenset(union)
+    if op in _REPEATS:
+        low, _high, items = value
+        return _sequence(list(items), folded) if low >= 1 else None
+    if op is getattr(sre_constants, "ATOMIC_GROUP", None):
+        return _sequence(list(value), folded)
+    if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
+        characters = {_character(code, folded) for _, code in value}
+        return None if None in characters else frozenset(characters)  # a set of single characters
+    return None  # ranges, categories, anchors, look-arounds, back-references: no literal guaranteed
+
+
+class GatedPattern:
+    """A compiled pattern that is run only on texts holding one of its required literals.
+
+    Same answers as the pattern itself, for `findall` and `search` over a whole text or its tail.
+    """
+
+    __slots__ = ("pattern", "literals", "folded")
+
+    def __init__(self, pattern: re.Pattern[str], literals: tuple[str, ...] | None = None) -> None:
+        self.pattern = pattern
+        self.folded = bool(pattern.flags & re.IGNORECASE)
+        self.literals = required_literals(pattern) if literals is None else literals
+
+    def may_match(self, text: str) -> bool:
+        """False only when no match is possible: the text holds none of the literals."""
+        if self.literals is None:
+            return True
+        if self.folded:
+            if any(partner in text for partner in _ODD_CASE_PARTNERS):
+                return True
+            text = text.lower()
+        return any(literal in text for literal in self.literals)
+
+    def within(self, text: str) -> GatedPattern:
+        """The gate for pieces of `text` (its blocks): only the literals `text` holds are worth testing."""
+        if self.literals is None or self.folded:
+            return self
+        return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in text))
+
+    def findall(self, text: str) -> list:
+        return self.pattern.findall(text) if self.may_match(text) else []
+
+    def count(self, text: str, limit: int) -> int:
+        """`min(len(findall(text)), limit)`: the scan stops at the `limit`-th match (finditer finds the
+        matches findall finds, one by one)."""
+        if limit <= 0 or not self.may_match(text):
+            return 0
+        found = 0
+        for _ in self.pattern.finditer(text):
+            found += 1
+            if found == limit:
+                break
+        return found
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """`pattern.search(text, pos)`; a match lies in text[pos:], so only that part is tested."""
+        return self.pattern.search(text, pos) if self.may_match(text[pos:] if pos else text) else None

@@ -1,0 +1,69 @@
+"""The literal gate before a regex must never change what the regex finds."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from pipeline.clean.cues import APPEAL_PHRASE, CAPTION_CREDIT, CHROME_PHRASE
+from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, GatedPattern, required_literals
+
+
+def test_literals_of_a_small_pattern() -> None:
+    assert required_literals(re.compile(r"\bcookies?\b|privacy\s+policy|s[ií]guenos\s+en")) == (
+        "cookie", "guenos", "privacy")
+    # Each branch is covered by its longest literal; one containing another is dropped.
+    assert required_literals(re.compile(r"(sign\s+up|sign\s?in)|(ab)+c")) == ("ab", "sign")
+
+
+def test_no_literals_when_a_branch_can_match_without_one() -> None:
+    assert required_literals(re.compile(r"cookie|\d{4}")) is None
+    assert required_literals(re.compile(r"(?:cookie)?\s+")) is None
+    assert required_literals(re.compile(r"a(?i:cookie)")) == ("a",)
+    # Case-insensitive: lowercase ASCII letters and caseless characters only; 'é' has case, so it parts 'crédit'.
+    assert required_literals(re.compile(r"Cookie|crédit|[:©]\s*\w", re.IGNORECASE)) == (":", "©", "dit", "cookie")
+    assert required_literals(re.compile(r"été", re.IGNORECASE)) == ("t",)
+    assert required_literals(re.compile(r"éÉ", re.IGNORECASE)) is None
+
+
+def test_the_odd_case_partners_are_all_there_are() -> None:
+    """The characters besides A-Z/a-z that a case-insensitive ASCII letter matches: the gate relies on
+    knowing all of them."""
+    odd = [chr(code) for code in range(0x80, 0x110000) if re.fullmatch("[a-z]", chr(code), re.IGNORECASE)]
+    assert sorted(odd) == sorted(_ODD_CASE_PARTNERS)
+
+
+def test_case_insensitive_gate() -> None:
+    gate = GatedPattern(re.compile(r"\bcookies?\b|\(photo\)", re.IGNORECASE))
+    for text in ["COOKIES here", "a (Photo)", "co\u212aies", "\u0130", "no match", "cookıe", "(PHOTO"]:
+        assert bool(gate.search(text)) == bool(gate.pattern.search(text)), text
+    assert gate.search("COOKIE")
+    assert not gate.may_match("a plain sentence")
+    # A search from `pos` tests only the text from there on.
+    assert gate.search("cookie and then a long tail", 7) is None
+
+
+@pytest.mark.parametrize("pattern", [CHROME_PHRASE, APPEAL_PHRASE, CAPTION_CREDIT], ids=["chrome", "appeal", "credit"])
+def test_gate_finds_what_the_pattern_finds(pattern: re.Pattern[str]) -> None:
+    gate = GatedPattern(pattern)
+    assert gate.literals, "the phrase list should have literals to test first"
+    rng = random.Random(7)
+    # Texts built from the phrase lists' own words, ordinary words and punctuation: many match, many not.
+    words = [w for literal in gate.literals for w in literal.split()] + [
+        "the", "to", "on", "us", "our", "your", "der", "uns", "auf", "page", "2023", "(c)", "©", "free", "account",
+        "policy", "settings", "of", "use", "and", "conditions", "rights", "all", "se", "nous", "votre", ",", ".",
+        "(Photo:", "Getty", "Images)", "/", "AFP", "Crédit", ":", "Credit:", "ESA", "PHOTO", "\u017fupport", "I\u0307"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(4000)]
+    texts += ["all rights reserved", "follow us on twitter", "sign up for our newsletter", "(c) 2024 the site",
+              "support our journalism", "faire un don", "a report on the city council", ""]
+    matched = 0
+    for text in texts:
+        assert gate.findall(text) == pattern.findall(text), text
+        assert gate.count(text, 2) == min(len(pattern.findall(text)), 2), text
+        assert bool(gate.search(text)) == bool(pattern.search(text)), text
+        tail = max(0, len(text) - 20)
+        assert bool(gate.search(text, tail)) == bool(pattern.search(text, tail)), text
+        matched += bool(pattern.search(text))
+    assert 100 < matched < len(texts) - 100  # the texts exercised both outcomes

@@ -141,6 +141,16 @@ BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 
+# Words of buttons and links, which no one's name holds ('View Comments', 'Teilen Senden').
+INTERFACE_WORDS = frozenset({
+    "comments", "comment", "view", "share", "print", "email", "download", "upgrade", "subscribe", "login", "menu",
+    "search", "home", "reply", "read", "next", "previous", "back", "send", "save", "follow", "kommentare",
+    "kommentar", "teilen", "senden", "drucken", "speichern", "mehr", "lesen", "suche", "zurück", "weiter",
+    "antworten", "commentaires", "partager", "imprimer", "retour", "suivant", "comentarios", "compartir", "imprimir",
+    "volver", "commenti", "condividi", "stampa", "indietro", "reacties", "delen", "afdrukken", "terug", "komentarze",
+    "udostępnij", "drukuj", "wstecz", "kommentit", "jaa", "tulosta", "комментарии", "поделиться", "печать", "назад",
+})
+
 TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“", "。", "！", "？", "」")
 
 # The opening of an author's box at the foot of a post: a short self-introduction or a bio in the third

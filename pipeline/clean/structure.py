@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipeline.clean.cues import BYLINE_PREFIX
+from pipeline.clean.cues import BYLINE_PREFIX, INTERFACE_WORDS
 
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*$")
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "y"}
@@ -28,6 +28,13 @@ _INLINE_BYLINE = re.compile(
     r"quelle(?=\s*:)|source(?=\s*:)|par|por|door|przez|av|af|kirjoittanut|автор))(?:\s*:\s*|\s+)"
     rf"(?P<name>(?P<first>[^\W\d_][\w'’.\-]*)(?:\s+(?:{_NAME_WORD}|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=\s+[A-Z]))){{0,4}})"
 )
+# A name under an academic title, perhaps with initials and followed by a position ('Dr. Karin J. Schmitz
+# Abteilung Öffentlichkeitsarbeit', 'Prof. Dr. Hans Weber'): the title and the initials mark a person.
+_TITLED_NAME = re.compile(
+    rf"^(?P<name>(?:(?:Dr|Prof|PD|Mag|Dipl\.-Ing|Ing|Mgr|Doc)\.\s*(?:(?:med|phil|rer\.\s*nat|habil)\.\s*)?)+"
+    rf"{_NAME_WORD}(?:\s+[A-ZÀ-ÖØ-Þ]\.)*\s+(?:(?:{'|'.join(sorted(_NAME_PARTICLES))})\s+)?{_NAME_WORD})(?:\s|,|$)")
+# A name and the agency that holds the picture's rights: 'A B / Agency'.
+_AGENCY_CREDIT = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}\s*/\s*[^\W\d_][\w.\-]*$")
 # Byline words that introduce a name only at the start of a block or after a date or a separator:
 # inside a sentence they are prepositions ('eine Rede von Angela Merkel').
 _PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
@@ -49,18 +56,24 @@ _DIGITS_RUN = re.compile(r"\d[\d.:]*")
 # The title: how far above the body it is looked for, and how its evidence is weighed.
 TITLE_LOOKBACK = 12
 TITLE_MAX_WORDS = 30
+TITLE_MIN_LETTERS = 3
 TITLE_DISTANCE_COST = 0.1
 TITLE_SLUG_WEIGHT = 3.0
 TITLE_SHOWN_ELSEWHERE = 1.0
 TITLE_WORD_BONUS = 0.1
 TITLE_BELOW_DATELINE = 0.8
 TITLE_MENU_ITEM = 0.5
+# How far above the dateline a headline is looked for, and how many words make one.
+HEADLINE_ABOVE_DATELINE = 4
+HEADLINE_MIN_WORDS = 4
 # A label of at most this many words right above a headline twice its length is a kicker, not the title.
 KICKER_MAX_WORDS = 3
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # Words match the slug on their first letters: 'hydrangeas' and 'hydrangea', 'Regeln' and 'regel'.
 SLUG_STEM = 7
+# A byline alone on its line inside the body: its introducing word and a name of up to 4 words.
+PREFIXED_BYLINE_MAX_WORDS = 5
 # How far after the body's last block a byline is looked for.
 BYLINE_AFTER_BODY = 6
 # How far above the body the title is looked for without a URL (blocks that are not chrome).
@@ -87,6 +100,8 @@ def looks_like_name(text: str) -> bool:
         return False
     if sum(token.isupper() and len(token) > 2 for token in tokens) >= 2:  # 'MAGAZINE SUBSCRIPTION'
         return False
+    if any(token.casefold() in INTERFACE_WORDS for token in tokens):  # 'View Comments'
+        return False
     capitalised = [t for t in tokens if t.lower() not in _NAME_PARTICLES]
     return len(capitalised) >= 2 and all(_NAME_TOKEN.match(t) for t in capitalised)
 
@@ -99,6 +114,8 @@ def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only:
     """
     if len(block.split()) > 16:
         return []
+    if not prefixed_only and (titled := _TITLED_NAME.match(block)):
+        return [titled["name"]]
     prefixed = BYLINE_PREFIX.match(block)
     if not prefixed and (prefixed_only or any(word.casefold() in stops for word in block.split())):
         return []
@@ -147,6 +164,14 @@ def split_byline(blocks: Sequence[str], index: int, excluded: set[int]) -> list[
     if not 1 <= len(name.split()) <= 5 or not name[:1].isalpha() or _DIGITS_RUN.search(name):
         return []
     return [part for part in _AUTHOR_SEPARATORS.split(name) if part]
+
+
+def _credit_above_byline(blocks: Sequence[str], index: int, stops: frozenset[str]) -> bool:
+    """A name with its agency ('Hanna Matikainen / Lehtikuva') right above a bare name: the picture's
+    credit, and the writer's byline below it."""
+    following = index + 1
+    return _AGENCY_CREDIT.match(blocks[index]) is not None and following < len(blocks) and \
+        "/" not in blocks[following] and bool(parse_byline(blocks[following], stops))
 
 
 def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
@@ -202,10 +227,11 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], bef
 
 
 def _title_shaped(block: str) -> bool:
-    """A title: up to 30 words, not ending like a sentence cut short or a label (',', ';', ':')."""
+    """A title: up to 30 words, not ending like a sentence cut short or a label (',', ';', ':'), and more
+    than an icon's letter or two."""
     words = len(block.split())
     return 1 <= words <= TITLE_MAX_WORDS and not block.endswith((".", ",", ";", ":", "…")) \
-        and not block.startswith(("©", "http")) and any(c.isalpha() for c in block)
+        and not block.startswith(("©", "http")) and sum(c.isalpha() for c in block) >= TITLE_MIN_LETTERS
 
 
 def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:
@@ -226,16 +252,23 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
     indices = [i for i in range(limit - 1, -1, -1) if i not in excluded and i != anchor][:TITLE_LOOKBACK]
     if slug_index is not None and slug_index not in indices:
         indices.append(slug_index)
+    # With no headline just above the dateline (only a menu or a kicker), the block right after it is
+    # the title ('Германия / 15 августа 2016 / headline'); a heading further below is a picture's or a section's.
+    after_top = None
+    above_top = [i for i in range(top - 1, -1, -1) if i not in excluded][:HEADLINE_ABOVE_DATELINE]
+    if not any(_title_shaped(blocks[i]) and len(blocks[i].split()) >= HEADLINE_MIN_WORDS for i in above_top):
+        after_top = next((i for i in range(top + 1, limit) if i not in excluded and blocks[i] != blocks[top]), None)
     candidates: list[tuple[float, int, int]] = []
     for index in indices:
         block = blocks[index]
-        if not _title_shaped(block) or BYLINE_PREFIX.match(block) or _is_breadcrumb(block):
+        if not _title_shaped(block) or BYLINE_PREFIX.match(block) or _TITLED_NAME.match(block) or \
+                _is_breadcrumb(block):
             continue
         words = len(block.split())
         below = index > top
         distance = sum(1 for i in range(index + 1, limit if below else top) if i not in excluded)
         score = TITLE_SLUG_WEIGHT * _slug_score(block, slug) + TITLE_WORD_BONUS * min(words, 10)
-        score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below else 0.0)
+        score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below and index != after_top else 0.0)
         if words >= 3 and _shown_elsewhere(blocks, index):
             score += TITLE_SHOWN_ELSEWHERE
         if words <= 3 and _among_short(blocks, index, excluded):
@@ -327,7 +360,17 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     if not header.authors and dateline is not None and 0 <= dateline[0] < len(blocks):
         header.authors = dateline_author(blocks[dateline[0]], dateline[1], stops)
     if not header.authors:
-        # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body.
+        # A byline with its introducing word ('By', 'Von', 'Autor:', 'Quelle:') at the foot of the body, or
+        # alone on its line further down the body ('Von A B' closing the article before what follows).
+        end = body_end if body_end is not None else body_start
+        for index in range(body_start + BYLINE_INTO_BODY, end):
+            if index not in excluded and len(blocks[index].split()) <= PREFIXED_BYLINE_MAX_WORDS and \
+                    (authors := parse_byline(blocks[index], stops, prefixed_only=True)) and \
+                    all(looks_like_name(name) for name in authors):
+                header.authors = authors
+                header.indices.add(index)
+                break
+    if not header.authors:
         end = body_end if body_end is not None else body_start
         for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
             if index in excluded:
@@ -352,6 +395,8 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         for index in [*above, *range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
             if index < len(blocks) and index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS \
                     and (authors := parse_byline(blocks[index], stops)):
+                if _credit_above_byline(blocks, index, stops):
+                    continue
                 header.authors = authors
                 header.indices.add(index)
                 break

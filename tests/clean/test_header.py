@@ -156,3 +156,60 @@ def test_a_plural_in_the_headline_still_matches_the_singular_in_the_slug() -> No
 
     slug = slug_words("https://example.com/gardening/outdoor/hydrangea-care")
     assert _slug_score("How to Care for Hydrangeas", slug) > _slug_score("How to Care for Roses", slug)
+
+
+def test_interface_words_are_no_ones_name() -> None:
+    from pipeline.clean.structure import looks_like_name
+
+    assert not looks_like_name("View Comments")
+    assert not looks_like_name("Teilen Senden")
+    assert not looks_like_name("Partager Imprimer")
+    assert looks_like_name("Gregory Szorc")
+    assert dateline_author("January 13, 2020 | categories: Python | View Comments", "January 13, 2020") == []
+
+
+def test_a_byline_alone_on_its_line_deep_in_the_body_names_the_author() -> None:
+    paragraph = ("Die Gemeinde versteigerte am Sonnabend alte Stühle, Leuchten und Gemälde vom Dachboden der Kirche, "
+                 "und der Erlös fließt in die Sanierung des Gotteshauses.")
+    blocks = ["Start", "So lief die Auktion in der Kirche", *[paragraph] * 14, "Von Cosima Künzel",
+              "Mehr aus der Stadt", "Kneipe schließt nach 41 Jahren"]
+    header = find_header(blocks, 1, 2, None, set(), function_words("de"), body_end=len(blocks))
+    assert header.authors == ["Cosima Künzel"]
+    # A preposition opening a short line of the body is no byline.
+    blocks[16] = "Von Beginn an voll"
+    assert find_header(blocks, 1, 2, None, set(), function_words("de"), body_end=len(blocks)).authors == []
+
+
+def test_a_name_under_an_academic_title_is_the_author_not_the_title() -> None:
+    from pipeline.clean.structure import parse_byline
+
+    assert parse_byline("Dr. Karin J. Schmitz Abteilung Öffentlichkeitsarbeit") == ["Dr. Karin J. Schmitz"]
+    assert parse_byline("Prof. Dr. Hans Weber") == ["Prof. Dr. Hans Weber"]
+    assert parse_byline("Dr. med. Anna van Berg, Klinikum Nord") == ["Dr. med. Anna van Berg"]
+    blocks = ["Zurück", "Ähnliche Pressemitteilungen", "d", "01.11.2023 11:35", "Efficient hybrid battery",
+              "Dr. Karin J. Schmitz Abteilung Öffentlichkeitsarbeit", "Gesellschaft Deutscher Chemiker e.V.",
+              "Formic acid is a promising energy carrier, since it can be made from carbon dioxide and used in many "
+              "ways, and a team has now built a cell that charges fast."]
+    header = find_header(blocks, None, 7, 3, set(), dateline=(3, "01.11.2023 11:35"))
+    assert header.title == "Efficient hybrid battery"
+    assert header.authors == ["Dr. Karin J. Schmitz"]
+
+
+def test_the_title_may_follow_the_dateline_directly() -> None:
+    blocks = ["Football", "Bundesliga", "Германия", "15 августа 2016, 13:43", "Подольски завершил карьеру в сборной",
+              "Ветеран сборной Германии Лукаш Подольски принял решение прекратить выступления за сборную."]
+    assert choose_title(blocks, 5, 3, set(), set(), None) == 4
+    # A copy of the dateline between them changes nothing.
+    blocks.insert(4, blocks[3])
+    assert choose_title(blocks, 6, 3, set(), set(), None) == 5
+
+
+def test_a_picture_credit_above_the_byline_is_not_the_author() -> None:
+    blocks = ["Leudot talvet tekevät meistä väsyneempiä", "Vuodenaikojen vaihtuminen vaikuttaa mielialaan.",
+              "19.2.2020 klo 14.00", "Jalankulkija Helsingin Merihaassa helmikuussa.", "Hanna Matikainen / Lehtikuva",
+              "Markus Mäki", "Jaa artikkeli:",
+              "Talven pimeys vaikuttaa lähes kaikkiin suomalaisiin, ja moni kokee väsymystä ja alakuloa marraskuusta "
+              "helmikuuhun, kertoo tutkija."]
+    header = find_header(blocks, 0, 1, None, set(), function_words("fi"), body_end=len(blocks),
+                         dateline=(2, "19.2.2020 klo 14.00"))
+    assert header.authors == ["Markus Mäki"]

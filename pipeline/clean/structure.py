@@ -63,6 +63,7 @@ TITLE_SHOWN_ELSEWHERE = 1.0
 TITLE_WORD_BONUS = 0.1
 TITLE_BELOW_DATELINE = 0.8
 TITLE_MENU_ITEM = 0.5
+TITLE_SITE_SUFFIX = 0.5
 # How far above the dateline a headline is looked for, and how many words make one.
 HEADLINE_ABOVE_DATELINE = 4
 HEADLINE_MIN_WORDS = 4
@@ -252,12 +253,15 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
     indices = [i for i in range(limit - 1, -1, -1) if i not in excluded and i != anchor][:TITLE_LOOKBACK]
     if slug_index is not None and slug_index not in indices:
         indices.append(slug_index)
-    # With no headline just above the dateline (only a menu or a kicker), the block right after it is
-    # the title ('Германия / 15 августа 2016 / headline'); a heading further below is a picture's or a section's.
-    after_top = None
+    # The headline stands just above its dateline, even when the body was found far below it; with no
+    # headline there (only a menu, a kicker or a breadcrumb), it is the block right after the dateline
+    # ('Германия / 15 августа 2016 / headline'). A heading further below is a picture's or a section's.
     above_top = [i for i in range(top - 1, -1, -1) if i not in excluded][:HEADLINE_ABOVE_DATELINE]
-    if not any(_title_shaped(blocks[i]) and len(blocks[i].split()) >= HEADLINE_MIN_WORDS for i in above_top):
+    after_top = None
+    if not any(_title_shaped(blocks[i]) and len(blocks[i].split()) >= HEADLINE_MIN_WORDS and
+               not _is_breadcrumb(blocks[i]) for i in above_top):
         after_top = next((i for i in range(top + 1, limit) if i not in excluded and blocks[i] != blocks[top]), None)
+    indices.extend(i for i in [*above_top, after_top] if i is not None and i not in indices)
     candidates: list[tuple[float, int, int]] = []
     for index in indices:
         block = blocks[index]
@@ -268,11 +272,17 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
         below = index > top
         distance = sum(1 for i in range(index + 1, limit if below else top) if i not in excluded)
         score = TITLE_SLUG_WEIGHT * _slug_score(block, slug) + TITLE_WORD_BONUS * min(words, 10)
-        score -= TITLE_DISTANCE_COST * distance + (TITLE_BELOW_DATELINE if below and index != after_top else 0.0)
+        # The block the URL names is weighed wherever it stands: past the lookback, more blocks between it
+        # and the body (a product's option lists, a recipe's ingredients) say no more against it.
+        score -= TITLE_DISTANCE_COST * min(distance, TITLE_LOOKBACK)
+        if below and index != after_top:
+            score -= TITLE_BELOW_DATELINE
         if words >= 3 and _shown_elsewhere(blocks, index):
             score += TITLE_SHOWN_ELSEWHERE
         if words <= 3 and _among_short(blocks, index, excluded):
             score -= TITLE_MENU_ITEM
+        if " | " in block:  # the page's <title> shown on it ('Best Costumes | 2020', 'Title | Site')
+            score -= TITLE_SITE_SUFFIX
         candidates.append((score, -distance, index))
     if not candidates:
         return slug_index
@@ -285,7 +295,14 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
     if after in following and words <= KICKER_MAX_WORDS and len(blocks[after].split()) >= 2 * words and \
             not _among_short(blocks, best, excluded) and not _named_again(blocks, best):
         return after
-    return best
+    # The headline in full beside its short form (a teaser's or the URL's): 'Weihnachten nicht zunehmen:
+    # 10 Tipps' and 'Weihnachten nicht zunehmen: 10 Tipps für ein schlankes Fest'.
+    fuller = [i for i in following if blocks[i].startswith(blocks[best] + " ")]
+    if fuller:
+        return min(fuller, key=lambda i: abs(i - best))
+    # The headline alone beside itself with a kicker glued on ('Lokales Lübeck So lief die Auktion ...').
+    bare = [i for i in following if len(blocks[i].split()) >= 3 and blocks[best].endswith(" " + blocks[i])]
+    return min(bare, key=lambda i: abs(i - best)) if bare else best
 
 
 def _named_again(blocks: Sequence[str], index: int) -> bool:
@@ -312,7 +329,11 @@ _BREADCRUMB = re.compile(r"\s(?:»|>|/|›|→|\|)\s")
 
 
 def _is_breadcrumb(block: str) -> bool:
-    return len(_BREADCRUMB.findall(block)) >= 2
+    """A path of links ('Home > News > Title'), or a link back up it ('< Zurück / Joghurt', '← Back')."""
+    return len(_BREADCRUMB.findall(block)) >= 2 or block.startswith(_BACK_ARROWS)
+
+
+_BACK_ARROWS = ("<", "‹", "←")
 
 
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
@@ -337,7 +358,7 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         if index in excluded or index == anchor:
             continue
         block = blocks[index]
-        if bare is None and (authors := parse_byline(block, stops)):
+        if bare is None and index - first < TITLE_SEARCH_BLOCKS and (authors := parse_byline(block, stops)):
             bare = (index, authors)
         elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
             header.subtitle = block

@@ -213,3 +213,58 @@ def test_a_picture_credit_above_the_byline_is_not_the_author() -> None:
     header = find_header(blocks, 0, 1, None, set(), function_words("fi"), body_end=len(blocks),
                          dateline=(2, "19.2.2020 klo 14.00"))
     assert header.authors == ["Markus Mäki"]
+
+
+def test_the_title_the_url_names_is_found_above_a_long_list_of_options() -> None:
+    from pipeline.clean.structure import slug_words
+
+    options = [f"Größe {n} / Röstung {n}" for n in range(30)]
+    blocks = ["Shop", "Happy Coffee Sidamo Bio Bohnen", "€27.90 inkl. MwSt.", *options, "In den Warenkorb",
+              "Diese Bohnen stammen aus der Region Sidamo in Äthiopien und werden auf einer Höhe von 1800 Metern "
+              "angebaut, von Hand gepflückt und frisch geröstet."]
+    url = "https://shop.example/products/happy-coffee-sidamo-bio-kaffeebohnen"
+    assert choose_title(blocks, len(blocks) - 1, None, set(), slug_words(url), 1) == 1
+
+
+def test_the_headline_above_a_dateline_far_from_the_body_is_found() -> None:
+    blocks = ["Startseite", "Kaufratgeber: elektronisches Katzenspielzeug für Abwechslung", "1. Februar 2022 Steffi",
+              "Die meisten Katzen freuen sich über ein wildes Spiel.", *[f"Produkt {n}" for n in range(20)],
+              "3 Bewegungssequenzen, herausnehmbares Kissen, waschbar", "13,99 EUR",
+              "Elektronisches Spielzeug bewegt sich von allein, und viele Katzen jagen es stundenlang durch die "
+              "Wohnung, während ihre Menschen bei der Arbeit sind."]
+    assert choose_title(blocks, len(blocks) - 1, 2, set(), set(), None) == 1
+
+
+def test_a_link_back_up_the_site_is_not_the_title() -> None:
+    blocks = ["Produkte", "< ZURÜCK / Joghurt", "Teilen Senden", "Unsere MinusL Joghurts",
+              "Sie lieben Joghurt mit frischen Früchten zum Frühstück oder einen cremigen Joghurt als Snack, und "
+              "wir haben für jeden Geschmack eine Sorte."]
+    assert choose_title(blocks, 4, None, set(), {"produkt", "kategorien", "joghurt"}, None) == 3
+
+
+def test_the_pages_html_title_shown_on_it_yields_to_the_headline() -> None:
+    from pipeline.clean.structure import slug_words
+
+    blocks = ["Full site", "Best Cheap Homemade Halloween Costumes | 2020",
+              "90+ Costumes For Adults to DIY on the Cheap This Halloween", "Oct 30 2020", "by EMILY CO",
+              "Cheap and easy costumes are all that matter this Halloween, and we are here to tell you that you can "
+              "consider your costume complete."]
+    url = "https://www.example.co.uk/smart-living/Cheap-Homemade-Halloween-Costumes-42432483"
+    assert choose_title(blocks, 5, 3, set(), slug_words(url), None) == 2
+
+
+def test_the_headline_in_full_beats_its_short_form_and_its_form_with_a_kicker() -> None:
+    from pipeline.clean.structure import slug_words
+
+    blocks = ["Startseite", "Weihnachten nicht zunehmen: 10 Tipps", "ABNEHM-TRICKS FÜR WEIHNACHTEN",
+              "Weihnachten nicht zunehmen: 10 Tipps für ein schlankes Fest",
+              "Die Weihnachtszeit steht für Genuss, und wir lassen es uns noch einmal richtig schmecken, bevor wir "
+              "mit guten Vorsätzen ins neue Jahr starten."]
+    url = "https://www.example.de/abnehmen/weihnachten-nicht-zunehmen/"
+    assert choose_title(blocks, 4, None, set(), slug_words(url), 1) == 3
+    blocks = ["Aboplus", "Lokales Lübeck So lief die Auktion von St. Johannes", "18:34 19.10.2019",
+              "Kostenlos bis 19:34 Uhr", "So lief die Auktion von St. Johannes",
+              "Stühle, Leuchten und ein Abendmahl aus Gips: Im Kirchen-Forum wurden die Schätze vom Dachboden der "
+              "Kirche versteigert."]
+    url = "https://www.example.de/Lokales/Luebeck/Luebeck-So-war-die-Auktion-fuer-St.-Johannes"
+    assert choose_title(blocks, 5, 2, set(), slug_words(url), 1) == 4

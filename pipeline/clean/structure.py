@@ -69,6 +69,10 @@ HEADLINE_ABOVE_DATELINE = 4
 HEADLINE_MIN_WORDS = 4
 # A label of at most this many words right above a headline twice its length is a kicker, not the title.
 KICKER_MAX_WORDS = 3
+KICKER_HEADLINE_MAX_WORDS = 20
+KICKER_HEADLINE_TO_DATELINE = 2
+# How far into the body a dateline may stand with the headline above it.
+HEADER_INSIDE_BODY = 10
 # A block matching the slug at least this well (Dice) is the title.
 MIN_SLUG_SCORE = 0.5
 # Words match the slug on their first letters: 'hydrangeas' and 'hydrangea', 'Regeln' and 'regel'.
@@ -243,7 +247,7 @@ def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:
 
 
 def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, excluded: set[int],
-                 slug: set[str], slug_index: int | None) -> int | None:
+                 slug: set[str], slug_index: int | None, dateline_in_body: int | None = None) -> int | None:
     """The title: of the title-shaped blocks just above the body (and the one the URL names), the one
     scoring best on its match with the URL, its nearness to the dateline or the body, its length, and
     being shown elsewhere on the page too (breadcrumb, share box). A title stands above its dateline
@@ -281,6 +285,8 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
             score += TITLE_SHOWN_ELSEWHERE
         if words <= 3 and _among_short(blocks, index, excluded):
             score -= TITLE_MENU_ITEM
+            if len(slug) == 1:  # a one-word path ('/about-us/') names the section the menu links to
+                score -= TITLE_SLUG_WEIGHT * _slug_score(block, slug)
         if " | " in block:  # the page's <title> shown on it ('Best Costumes | 2020', 'Title | Site')
             score -= TITLE_SITE_SUFFIX
         candidates.append((score, -distance, index))
@@ -290,9 +296,15 @@ def choose_title(blocks: Sequence[str], body_start: int, anchor: int | None, exc
     # A kicker (a section or topic label of a few words: 'ENVIRONMENT', 'Thema – Corona') stands right
     # above the headline; the headline is the title.
     following = {index for _, _, index in candidates}
-    after = next((i for i in range(best + 1, limit) if i not in excluded and i != anchor), None)
+    after = next((i for i in range(best + 1, min(limit + 1, len(blocks))) if i not in excluded and i != anchor), None)
     words = len(blocks[best].split())
-    if after in following and words <= KICKER_MAX_WORDS and len(blocks[after].split()) >= 2 * words and \
+    # The headline under a kicker may be the body's first block, when the dateline follows it closely (the
+    # body was taken from the headline on): a headline of two sentences ('... for over a century. Now, it's
+    # being reborn.') looks like prose.
+    headline = after in following or (
+        after == limit and len(blocks[after].split()) <= KICKER_HEADLINE_MAX_WORDS and
+        dateline_in_body is not None and after < dateline_in_body <= after + KICKER_HEADLINE_TO_DATELINE)
+    if headline and words <= KICKER_MAX_WORDS and len(blocks[after].split()) >= 2 * words and \
             not _among_short(blocks, best, excluded) and not _named_again(blocks, best):
         return after
     # The headline in full beside its short form (a teaser's or the URL's): 'Weihnachten nicht zunehmen:
@@ -336,6 +348,20 @@ def _is_breadcrumb(block: str) -> bool:
 _BACK_ARROWS = ("<", "‹", "←")
 
 
+def _header_inside_body(blocks: Sequence[str], body_start: int, anchor: int | None, excluded: set[int],
+                        dateline: tuple[int, str] | None) -> int:
+    """Where the title is looked for above: the body's start, or a dateline a few blocks into the body
+    when a headline shown twice on the page stands between them (the body was taken from too high, from
+    a print notice or a teaser above the article)."""
+    if anchor is not None or dateline is None or not body_start < dateline[0] <= body_start + HEADER_INSIDE_BODY:
+        return body_start
+    for index in range(body_start, dateline[0]):
+        block = blocks[index]
+        if index not in excluded and _title_shaped(block) and len(block.split()) >= 3 and blocks.count(block) > 1:
+            return dateline[0]
+    return body_start
+
+
 def find_header(blocks: Sequence[str], title_index: int | None, body_start: int, anchor: int | None,
                 excluded: set[int], stops: frozenset[str] = frozenset(), body_end: int | None = None,
                 dateline: tuple[int, str] | None = None, url: str | None = None) -> Header:
@@ -348,17 +374,22 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
     header = Header()
     if anchor is not None:
         header.indices.add(anchor)
-    title_index = choose_title(blocks, body_start, anchor, excluded, slug_words(url), title_index)
+    title_limit = _header_inside_body(blocks, body_start, anchor, excluded, dateline)
+    in_body = dateline[0] if dateline is not None and dateline[0] >= body_start else None
+    title_index = choose_title(blocks, title_limit, anchor if title_limit == body_start else None, excluded,
+                               slug_words(url), title_index, in_body)
     first = title_index + 1 if title_index is not None else max(0, body_start - TITLE_SEARCH_BLOCKS)
     if title_index is not None:
         header.title = blocks[title_index]
         header.indices.add(title_index)
     bare: tuple[int, list[str]] | None = None
+    shown = 0  # blocks after the title: a bare name stands among the first few, not in a product's options
     for index in range(first, min(body_start, len(blocks))):
         if index in excluded or index == anchor:
             continue
         block = blocks[index]
-        if bare is None and index - first < TITLE_SEARCH_BLOCKS and (authors := parse_byline(block, stops)):
+        shown += 1
+        if bare is None and shown <= TITLE_SEARCH_BLOCKS and (authors := parse_byline(block, stops)):
             bare = (index, authors)
         elif header.subtitle is None and title_index is not None and len(block.split()) >= 5:
             header.subtitle = block

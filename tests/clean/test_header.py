@@ -268,3 +268,39 @@ def test_the_headline_in_full_beats_its_short_form_and_its_form_with_a_kicker() 
               "Kirche versteigert."]
     url = "https://www.example.de/Lokales/Luebeck/Luebeck-So-war-die-Auktion-fuer-St.-Johannes"
     assert choose_title(blocks, 5, 2, set(), slug_words(url), 1) == 4
+
+
+def test_a_menu_item_matching_a_one_word_path_is_not_the_title() -> None:
+    blocks = ["Journal", "Interviews", "Reviews", "About Us", "In the News", "Meet the Team", "Our Partners",
+              "The strategic Think & Do Tank",
+              "Foreign, security and development policy and analyses, crisis management and civil society "
+              "engagement, all in one network of young researchers."]
+    assert choose_title(blocks, 8, None, set(), {"about"}, None) == 7
+
+
+def test_the_headline_under_a_kicker_may_open_the_body_when_the_dateline_follows() -> None:
+    headline = "Ravenous wild goats ruled this island for over a century. Now, it's being reborn."
+    blocks = ["TV SCHEDULE", "ENVIRONMENT", headline,
+              "The rocky island, once stripped of its flora and fauna by invasive species, makes a quick comeback.",
+              "Monday, 6 January 2020", "By Michael Hingston",
+              "Redonda is a sliver of volcanic rock in the Caribbean, and for more than a century goats and rats "
+              "ate everything that grew on it, until a team took them off the island."]
+    header = find_header(blocks, None, 2, None, set(), function_words("en"), dateline=(4, "Monday, 6 January 2020"))
+    assert header.title == headline
+    assert header.authors == ["Michael Hingston"]
+    # A lead sentence under a section label, with the dateline above, stays the body's.
+    blocks = ["Esportes", "21.04.2022", "Classificação NASCAR",
+              "Nesta página você terá sempre a classificação atualizada da NASCAR até a última corrida!",
+              *blocks[6:]]
+    assert find_header(blocks, None, 3, 1, set(), dateline=(1, "21.04.2022")).title == "Classificação NASCAR"
+
+
+def test_a_headline_shown_twice_above_a_dateline_inside_the_body_is_the_title() -> None:
+    blocks = ["Bücher", "Gutschein", "Bitte warten - die Druckansicht der Seite wird vorbereitet.",
+              "Der Druckdialog öffnet sich, sobald die Seite vollständig geladen wurde.", "KulturMagazin",
+              "Kreatives Basteln mit Kids", "Blog", "DIY: Kleines Farbbüchlein", "Kreatives Basteln mit Kids",
+              "Erstellt am 09.02.2022",
+              "Habt ihr Lust, gemeinsam als Familie auf entspannte Weise kreativ zu sein? Dann haben wir hier eine "
+              "tolle Idee für euch, die sich kinderleicht umsetzen lässt."]
+    header = find_header(blocks, None, 2, None, set(), function_words("de"), dateline=(9, "09.02.2022"))
+    assert header.title == "Kreatives Basteln mit Kids"

@@ -304,3 +304,19 @@ def test_a_headline_shown_twice_above_a_dateline_inside_the_body_is_the_title() 
               "tolle Idee für euch, die sich kinderleicht umsetzen lässt."]
     header = find_header(blocks, None, 2, None, set(), function_words("de"), dateline=(9, "09.02.2022"))
     assert header.title == "Kreatives Basteln mit Kids"
+
+
+def test_a_dateline_in_the_third_block_of_the_body_dates_the_article() -> None:
+    from pipeline.clean.extract import extract_article
+    from pipeline.clean.site_chrome import SiteChromeModel
+    from pipeline.schema import Page
+
+    paragraph = ("Die NASA startet einen eigenen Streamingdienst, der ohne Gebühren, Werbung oder Registrierung "
+                 "auskommt und Starts, Dokumentationen und Serien zeigt, teils auch in hoher Auflösung.")
+    blocks = ["Startseite", "NASA+ Streaming startet ohne Registrierung", paragraph,
+              "Bild: NASA", "Christian Kahle, 03.11.2023 15:32 Uhr", *[paragraph.replace("NASA", f"Die Agentur {n}")
+                                                                     for n in range(5)],
+              "Mehr zum Thema", "Weitere Nachrichten vom 8. November 2023"]
+    page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.de/news/nasa-streaming-startet.html")
+    article = extract_article(page, SiteChromeModel.empty())
+    assert article.published_at is not None and article.published_at.date().isoformat() == "2023-11-03"

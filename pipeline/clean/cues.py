@@ -151,6 +151,30 @@ INTERFACE_WORDS = frozenset({
     "udostępnij", "drukuj", "wstecz", "kommentit", "jaa", "tulosta", "комментарии", "поделиться", "печать", "назад",
 })
 
+# A link to the author's page, naming them ('Mehr Artikel von Stefanus', 'View all posts by Jane Doe') ...
+AUTHOR_LINK_NAMED = re.compile(
+    r"""^(?:
+      (?:view\s+|see\s+)?(?:more|all|other)\s+(?:articles|posts|stories)\s+(?:by|from)|view\s+all\s+posts\s+by|
+      (?:mehr|alle|weitere)\s+(?:artikel|beiträge|texte)\s+von|
+      (?:plus\s+d'|tous\s+les\s+)articles\s+(?:de|par)|(?:más|todos\s+los)\s+artículos\s+de|
+      (?:altri|tutti\s+gli)\s+articoli\s+di|(?:meer|alle)\s+artikelen\s+van
+    )\s+(?P<name>\S.*?)[\s→»›>.]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# ... or standing under their name without it ('Iris Lange-Fricke' / 'zu allen Rezepten vom Autor').
+AUTHOR_LINK = re.compile(
+    r"""^(?:
+      (?:view\s+|see\s+)?(?:more|all|other)\s+(?:articles|posts|stories)\s+(?:by|from)\s+(?:this|the)\s+author|
+      (?:zu\s+)?(?:mehr|alle[nr]?|weitere)\s+(?:artikeln?|beiträgen?|texten?|rezepten?)\s+(?:vom|des|der)\s+autor(?:s|in)?|
+      autorenseite|zum\s+autorenprofil|
+      (?:plus\s+d'|tous\s+les\s+)articles\s+de\s+(?:cet\s+|l')auteur|(?:más|todos\s+los)\s+artículos\s+del\s+autor|
+      (?:altri|tutti\s+gli)\s+articoli\s+dell'autore|meer\s+(?:artikelen\s+)?van\s+deze\s+auteur|
+      (?:więcej|inne)\s+artykuły\s+autora|kirjoittajan\s+(?:muut\s+)?(?:jutut|artikkelit)|
+      (?:другие|все)\s+(?:статьи|материалы)\s+автора
+    )[\s→»›>.:]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“", "。", "！", "？", "」")
 
 # The opening of an author's box at the foot of a post: a short self-introduction or a bio in the third

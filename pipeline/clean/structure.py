@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipeline.clean.cues import BYLINE_PREFIX, INTERFACE_WORDS
+from pipeline.clean.cues import AUTHOR_LINK, AUTHOR_LINK_NAMED, BYLINE_PREFIX, INTERFACE_WORDS
 
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*$")
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "y"}
@@ -79,6 +79,9 @@ MIN_SLUG_SCORE = 0.5
 SLUG_STEM = 7
 # A byline alone on its line inside the body: its introducing word and a name of up to 4 words.
 PREFIXED_BYLINE_MAX_WORDS = 5
+# A link to the author's page is a short line; the name stands at most this many blocks above it.
+AUTHOR_LINK_MAX_WORDS = 10
+AUTHOR_LINK_LOOKBACK = 3
 # How far after the body's last block a byline is looked for.
 BYLINE_AFTER_BODY = 6
 # How far above the body the title is looked for without a URL (blocks that are not chrome).
@@ -177,6 +180,26 @@ def _credit_above_byline(blocks: Sequence[str], index: int, stops: frozenset[str
     following = index + 1
     return _AGENCY_CREDIT.match(blocks[index]) is not None and following < len(blocks) and \
         "/" not in blocks[following] and bool(parse_byline(blocks[following], stops))
+
+
+def author_link(blocks: Sequence[str], excluded: set[int], stops: frozenset[str] = frozenset()
+                ) -> tuple[list[str], int | None]:
+    """The author an author's box names by its link to their page, anywhere on the page: 'Mehr Artikel
+    von Stefanus', or a name just above 'Kirjoittajan muut jutut' / 'zu allen Rezepten vom Autor'.
+    Returns the names and the index of the block holding them."""
+    for index, block in enumerate(blocks):
+        if len(block.split()) > AUTHOR_LINK_MAX_WORDS:
+            continue
+        if (named := AUTHOR_LINK_NAMED.match(block.strip())) and 1 <= len(named["name"].split()) <= 4 and \
+                named["name"][0].isupper() and named["name"].split()[0].casefold() not in stops:
+            return [named["name"]], None
+        if AUTHOR_LINK.match(block.strip()):
+            for above in range(index - 1, max(-1, index - 1 - AUTHOR_LINK_LOOKBACK), -1):
+                if above in excluded or len(blocks[above].split()) > BARE_BYLINE_MAX_WORDS:
+                    continue
+                if (names := parse_byline(blocks[above], stops)) and all(looks_like_name(n) for n in names):
+                    return names, above
+    return [], None
 
 
 def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
@@ -436,6 +459,10 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
                 header.authors = authors
                 header.indices.update((index, index + 1))
                 break
+    if not header.authors:
+        header.authors, linked = author_link(blocks, excluded, stops)
+        if linked is not None:
+            header.indices.add(linked)
     if not header.authors and bare is not None:
         header.authors = bare[1]
         header.indices.add(bare[0])

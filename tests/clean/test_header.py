@@ -320,3 +320,18 @@ def test_a_dateline_in_the_third_block_of_the_body_dates_the_article() -> None:
     page = Page("d", "site", "f.txt", "\n\n".join(blocks), url="https://example.de/news/nasa-streaming-startet.html")
     article = extract_article(page, SiteChromeModel.empty())
     assert article.published_at is not None and article.published_at.date().isoformat() == "2023-11-03"
+
+
+def test_a_link_to_the_authors_page_names_the_author() -> None:
+    from pipeline.clean.structure import author_link
+
+    assert author_link(["Instagram: stefa.nus", "Mehr Artikel von Stefanus →"], set()) == (["Stefanus"], None)
+    assert author_link(["View all posts by Jane Doe"], set()) == (["Jane Doe"], None)
+    assert author_link(["Tous les articles de Marie Dupont"], set()) == (["Marie Dupont"], None)
+    blocks = ["Lue seuraavaksi:", "Tapio Nurminen", "Ota yhteyttä", "Kirjoittajan muut jutut"]
+    assert author_link(blocks, set(), function_words("fi")) == (["Tapio Nurminen"], 1)
+    blocks = ["Entwicklung dieses Rezeptes:", "Iris Lange-Fricke", "zu allen Rezepten vom Autor", "Zutaten"]
+    assert author_link(blocks, set(), function_words("de")) == (["Iris Lange-Fricke"], 1)
+    # A link to other articles that names no one, or a lowercase phrase, names no author.
+    assert author_link(["Weitere Nachrichten", "Mehr Artikel von heute", "Alle Artikel des Ressorts"], set(),
+                       function_words("de")) == ([], None)

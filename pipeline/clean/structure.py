@@ -39,6 +39,10 @@ _AGENCY_CREDIT = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}\s*/\s*[^\
 # inside a sentence they are prepositions ('eine Rede von Angela Merkel').
 _PLAIN_BYLINE_WORDS = {"by", "von", "par", "por", "door", "przez", "av", "af"}
 _AFTER_DATE_OR_SEPARATOR = re.compile(r"(?:\d|[|/·•,:;(\-–—])\s*$")
+# A source beside the date, with its full name in brackets: 'Empa (Eidgenössische Materialprüfungs- und
+# Forschungsanstalt)', 'DLR (Deutsches Zentrum für Luft- und Raumfahrt)'.
+_NAMED_SOURCE = re.compile(
+    rf"^(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+\((?:{_NAME_WORD}[\s\-]*){{2,}}[^()]*\)$")
 # Separators between the parts of a dateline that may hold the author ('04.02.2022 | 15:33 Uhr | A B').
 _DATELINE_PARTS = re.compile(r"\s*(?:\||/|·|•|,|;|–|—| - |\bam\b|\bum\b|\bon\b|\bat\b|\bUhr\b)\s*")
 # A byline word alone on its line ('Von', 'Artikel von:', 'By'): the name is the next block.
@@ -211,6 +215,8 @@ def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset(
         part = part.strip(" .:")
         if looks_like_name(part) and not any(word.casefold() in stops for word in part.split()):
             return [part]
+        if source := _NAMED_SOURCE.match(part.lstrip("-–— ")):  # 'Empa (Eidgenössische Materialprüfungs- und ...)'
+            return [source["name"]]
     return []
 
 

@@ -31,6 +31,13 @@ def test_dateline_author_takes_the_name_beside_the_date() -> None:
     assert dateline_author("15.12.2022", "15.12.2022") == []
 
 
+def test_dateline_author_takes_a_source_given_with_its_full_name() -> None:
+    block = "12.12.2022 - Empa (Eidgenössische Materialprüfungs- und Forschungsanstalt)"
+    assert dateline_author(block, "12.12.2022") == ["Empa"]
+    assert dateline_author("12.12.2022 – DLR (Deutsches Zentrum für Luft- und Raumfahrt)", "12.12.2022") == ["DLR"]
+    assert dateline_author("12.12.2022 - Berlin (dpa)", "12.12.2022") == []
+
+
 def test_title_is_the_heading_above_the_dateline_not_a_picture_heading_below_it() -> None:
     blocks = ["Home", "News", "Ministers agree to cap the price of gas across the union", "Jane Miller",
               "Monday 10 January 2022", "Gas prices in one picture", "Ministers met in Brussels on Tuesday to "

@@ -465,6 +465,18 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
                 header.authors = authors
                 header.indices.update((index, index + 1))
                 break
+    if not header.authors and dateline is not None:
+        # The article's facts box repeats its date with the author after it ('Letzte Aktualisierung' /
+        # '31.10.2023' / 'Tom Arnold'); a line followed by the date is its label, not a name.
+        copies = {index for index, block in enumerate(blocks) if index != dateline[0] and block.strip() == dateline[1]}
+        for index in sorted(copies):
+            after = index + 1
+            if after < len(blocks) and after not in excluded and after + 1 not in copies and \
+                    len(blocks[after].split()) <= BARE_BYLINE_MAX_WORDS and \
+                    (names := parse_byline(blocks[after], stops)) and all(looks_like_name(n) for n in names):
+                header.authors = names
+                header.indices.add(after)
+                break
     if not header.authors:
         header.authors, linked = author_link(blocks, excluded, stops)
         if linked is not None:

@@ -342,3 +342,13 @@ def test_a_link_to_the_authors_page_names_the_author() -> None:
     # A link to other articles that names no one, or a lowercase phrase, names no author.
     assert author_link(["Weitere Nachrichten", "Mehr Artikel von heute", "Alle Artikel des Ressorts"], set(),
                        function_words("de")) == ([], None)
+
+
+def test_the_author_after_the_articles_date_in_its_facts_box() -> None:
+    paragraph = ("Der heimische Luftfahrtzulieferer profitiert von der starken Nachfrage, sagte der Konzernchef am "
+                 "Dienstag, und der Auftragseingang sei so hoch wie nie zuvor in der Geschichte des Unternehmens.")
+    blocks = ["News", "Luftfahrtbranche hebt nach Corona ab", "31.10.2023", paragraph, paragraph + " Zweitens.",
+              "Sie wollen mehr von uns?", "Erstveröffentlichung", "31.10.2023", "Letzte Aktualisierung", "31.10.2023",
+              "Tom Arnold", "#Maschinenbau"]
+    header = find_header(blocks, 1, 3, 2, set(), function_words("de"), body_end=5, dateline=(2, "31.10.2023"))
+    assert header.authors == ["Tom Arnold"]

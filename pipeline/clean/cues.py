@@ -149,6 +149,9 @@ INTERFACE_WORDS = frozenset({
     "antworten", "commentaires", "partager", "imprimer", "retour", "suivant", "comentarios", "compartir", "imprimir",
     "volver", "commenti", "condividi", "stampa", "indietro", "reacties", "delen", "afdrukken", "terug", "komentarze",
     "udostępnij", "drukuj", "wstecz", "kommentit", "jaa", "tulosta", "комментарии", "поделиться", "печать", "назад",
+    # ... and of the sections they lead to ('Neueste Artikel', 'Aktuelle Meldungen', 'Weiterführende Informationen')
+    "untermenü", "submenu", "übersicht", "overview", "artikel", "articles", "meldungen", "informationen", "themen",
+    "topics", "wishlist", "partners", "kanäle", "channels", "newsletter", "podcast", "podcasts", "videos",
 })
 
 # A link to the author's page, naming them ('Mehr Artikel von Stefanus', 'View all posts by Jane Doe') ...

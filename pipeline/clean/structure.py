@@ -492,8 +492,10 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         for index in [*above, *range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
             if index < len(blocks) and index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS \
                     and (authors := parse_byline(blocks[index], stops)):
-                if _credit_above_byline(blocks, index, stops):
-                    continue
+                near_dateline = dateline is not None and abs(index - dateline[0]) <= 2
+                if _credit_above_byline(blocks, index, stops) or \
+                        (_among_short(blocks, index, excluded) and not near_dateline):
+                    continue  # a picture's credit; a menu item among others ('Über uns', 'Docker Engine')
                 header.authors = authors
                 header.indices.add(index)
                 break

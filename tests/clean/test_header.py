@@ -352,3 +352,20 @@ def test_the_author_after_the_articles_date_in_its_facts_box() -> None:
               "Tom Arnold", "#Maschinenbau"]
     header = find_header(blocks, 1, 3, 2, set(), function_words("de"), body_end=5, dateline=(2, "31.10.2023"))
     assert header.authors == ["Tom Arnold"]
+
+
+def test_menu_items_and_section_names_are_no_authors() -> None:
+    from pipeline.clean.structure import looks_like_name
+
+    assert not looks_like_name("Neueste Artikel")
+    assert not looks_like_name("Aktuelle Meldungen")
+    paragraph = ("Docker Engine is an open source containerization technology for building and containerizing your "
+                 "applications, and it runs on many Linux distributions and on Windows.")
+    blocks = ["Manuals", "Docker Engine", "Install", "Overview", "Docker Engine overview", paragraph, paragraph + " 2"]
+    assert find_header(blocks, 4, 5, None, set(), function_words("en"), body_end=7).authors == []
+    # A name among short lines, right beside the dateline, is the byline.
+    blocks = ["Science", "Security", "Louise Matsakis", "Business", "11.15.2019 10:09 AM",
+              "Why My Friend Became a Grocery Store on Instagram", paragraph, paragraph + " 2"]
+    header = find_header(blocks, None, 6, 4, set(), function_words("en"), body_end=8,
+                         dateline=(4, "11.15.2019 10:09 AM"))
+    assert header.authors == ["Louise Matsakis"]

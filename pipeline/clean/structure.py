@@ -61,6 +61,7 @@ _DIGITS_RUN = re.compile(r"\d[\d.:]*")
 TITLE_LOOKBACK = 12
 TITLE_MAX_WORDS = 30
 TITLE_MIN_LETTERS = 3
+_MIN_LETTERS = re.compile(rf"(?:[^\W\d_][\W\d_]*){{{TITLE_MIN_LETTERS}}}")
 TITLE_DISTANCE_COST = 0.1
 TITLE_SLUG_WEIGHT = 3.0
 TITLE_SHOWN_ELSEWHERE = 1.0
@@ -85,6 +86,7 @@ SLUG_STEM = 7
 PREFIXED_BYLINE_MAX_WORDS = 5
 # A link to the author's page is a short line; the name stands at most this many blocks above it.
 AUTHOR_LINK_MAX_WORDS = 10
+AUTHOR_LINK_MAX_CHARS = 120
 AUTHOR_LINK_LOOKBACK = 3
 # How far after the body's last block a byline is looked for.
 BYLINE_AFTER_BODY = 6
@@ -192,7 +194,7 @@ def author_link(blocks: Sequence[str], excluded: set[int], stops: frozenset[str]
     von Stefanus', or a name just above 'Kirjoittajan muut jutut' / 'zu allen Rezepten vom Autor'.
     Returns the names and the index of the block holding them."""
     for index, block in enumerate(blocks):
-        if len(block.split()) > AUTHOR_LINK_MAX_WORDS:
+        if len(block) > AUTHOR_LINK_MAX_CHARS or len(block.split()) > AUTHOR_LINK_MAX_WORDS:
             continue
         if (named := AUTHOR_LINK_NAMED.match(block.strip())) and 1 <= len(named["name"].split()) <= 4 and \
                 named["name"][0].isupper() and named["name"].split()[0].casefold() not in stops:
@@ -265,7 +267,7 @@ def _title_shaped(block: str) -> bool:
     than an icon's letter or two."""
     words = len(block.split())
     return 1 <= words <= TITLE_MAX_WORDS and not block.endswith((".", ",", ";", ":", "…")) \
-        and not block.startswith(("©", "http")) and sum(c.isalpha() for c in block) >= TITLE_MIN_LETTERS
+        and not block.startswith(("©", "http")) and _MIN_LETTERS.search(block) is not None
 
 
 def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:

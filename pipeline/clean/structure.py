@@ -382,13 +382,14 @@ _BACK_ARROWS = ("<", "‹", "←")
 def _header_inside_body(blocks: Sequence[str], body_start: int, anchor: int | None, excluded: set[int],
                         dateline: tuple[int, str] | None) -> int:
     """Where the title is looked for above: the body's start, or a dateline a few blocks into the body
-    when a headline shown twice on the page stands between them (the body was taken from too high, from
-    a print notice or a teaser above the article)."""
+    when a headline the page shows elsewhere too (twice, or inside a breadcrumb) stands between them (the
+    body was taken from too high, from a print notice or a teaser above the article)."""
     if anchor is not None or dateline is None or not body_start < dateline[0] <= body_start + HEADER_INSIDE_BODY:
         return body_start
     for index in range(body_start, dateline[0]):
         block = blocks[index]
-        if index not in excluded and _title_shaped(block) and len(block.split()) >= 3 and blocks.count(block) > 1:
+        if index not in excluded and _title_shaped(block) and len(block.split()) >= 3 and \
+                _shown_elsewhere(blocks, index):
             return dateline[0]
     return body_start
 

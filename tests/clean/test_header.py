@@ -369,3 +369,13 @@ def test_menu_items_and_section_names_are_no_authors() -> None:
     header = find_header(blocks, None, 6, 4, set(), function_words("en"), body_end=8,
                          dateline=(4, "11.15.2019 10:09 AM"))
     assert header.authors == ["Louise Matsakis"]
+
+
+def test_a_headline_inside_a_breadcrumb_above_a_dateline_inside_the_body_is_the_title() -> None:
+    headline = "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen auf Hilfe angewiesen"
+    blocks = ["Mediathek", "DRK Styleguide", "PressePressemitteilungen" + headline, "Vorlesen", headline,
+              "Berlin, 28.10.2021, 058/21",
+              "Vor Beginn der UN-Klimakonferenz ruft das Deutsche Rote Kreuz dazu auf, die Menschen in den am "
+              "stärksten betroffenen Ländern besser zu schützen."]
+    header = find_header(blocks, None, 3, None, set(), function_words("de"), dateline=(5, "28.10.2021"))
+    assert header.title == headline

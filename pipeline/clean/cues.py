@@ -154,6 +154,15 @@ INTERFACE_WORDS = frozenset({
     "topics", "wishlist", "partners", "kanäle", "channels", "newsletter", "podcast", "podcasts", "videos",
 })
 
+# Words of a writer's post, which follow the name in a byline ('Robert Burns, AP National Security Writer').
+ROLE_WORDS = frozenset({
+    "writer", "correspondent", "editor", "reporter", "columnist", "contributor", "journalist", "redakteur",
+    "redakteurin", "korrespondent", "korrespondentin", "journalistin", "rédacteur", "rédactrice", "correspondant",
+    "correspondante", "journaliste", "redactor", "redactora", "corresponsal", "periodista", "giornalista",
+    "redattore", "redattrice", "corrispondente", "verslaggever", "redacteur", "correspondente", "jornalista",
+    "dziennikarz", "dziennikarka", "korespondent", "toimittaja", "kirjeenvaihtaja", "корреспондент", "журналист",
+})
+
 # A link to the author's page, naming them ('Mehr Artikel von Stefanus', 'View all posts by Jane Doe') ...
 AUTHOR_LINK_NAMED = re.compile(
     r"""^(?:

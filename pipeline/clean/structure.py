@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipeline.clean.cues import AUTHOR_LINK, AUTHOR_LINK_NAMED, BYLINE_PREFIX, INTERFACE_WORDS
+from pipeline.clean.cues import AUTHOR_LINK, AUTHOR_LINK_NAMED, BYLINE_PREFIX, INTERFACE_WORDS, ROLE_WORDS
 
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’.\-]*$")
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "y"}
@@ -502,4 +502,8 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
                 header.authors = authors
                 header.indices.add(index)
                 break
+    # 'Robert Burns, AP National Security Writer': the part after the comma is the writer's post.
+    names = [name for name in header.authors if not any(w.casefold() in ROLE_WORDS for w in name.split())]
+    if names:
+        header.authors = names
     return header

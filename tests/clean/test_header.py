@@ -379,3 +379,15 @@ def test_a_headline_inside_a_breadcrumb_above_a_dateline_inside_the_body_is_the_
               "stärksten betroffenen Ländern besser zu schützen."]
     header = find_header(blocks, None, 3, None, set(), function_words("de"), dateline=(5, "28.10.2021"))
     assert header.title == headline
+
+
+def test_the_writers_post_after_the_name_is_no_second_author() -> None:
+    paragraph = ("Defense Secretary Mark Esper accused China on Wednesday of intimidating smaller Asian nations, "
+                 "and he urged them to stand together against what he called coercion.")
+    blocks = ["News", "Esper accuses China of intimidating smaller Asian nations",
+              "By Robert Burns, AP National Security Writer", paragraph, paragraph + " Again."]
+    assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Robert Burns"]
+    blocks[2] = "Von Anna Weber, Korrespondentin in Brüssel"
+    assert find_header(blocks, 1, 3, None, set(), function_words("de"), body_end=5).authors == ["Anna Weber"]
+    blocks[2] = "By Staff Writer"  # a post alone is what the page names
+    assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Staff Writer"]

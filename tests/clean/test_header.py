@@ -385,9 +385,9 @@ def test_the_writers_post_after_the_name_is_no_second_author() -> None:
     paragraph = ("Defense Secretary Mark Esper accused China on Wednesday of intimidating smaller Asian nations, "
                  "and he urged them to stand together against what he called coercion.")
     blocks = ["News", "Esper accuses China of intimidating smaller Asian nations",
-              "By Robert Burns, AP National Security Writer", paragraph, paragraph + " Again."]
+              "Robert Burns, AP National Security Writer", paragraph, paragraph + " Again."]
     assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Robert Burns"]
-    blocks[2] = "Von Anna Weber, Korrespondentin in Brüssel"
+    blocks[2] = "Anna Weber, Korrespondentin Brüssel"
     assert find_header(blocks, 1, 3, None, set(), function_words("de"), body_end=5).authors == ["Anna Weber"]
     blocks[2] = "By Staff Writer"  # a post alone is what the page names
     assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Staff Writer"]

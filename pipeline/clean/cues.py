@@ -161,6 +161,52 @@ BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 
+# Words of buttons and links, which no one's name holds ('View Comments', 'Teilen Senden').
+INTERFACE_WORDS = frozenset({
+    "comments", "comment", "view", "share", "print", "email", "download", "upgrade", "subscribe", "login", "menu",
+    "search", "home", "reply", "read", "next", "previous", "back", "send", "save", "follow", "kommentare",
+    "kommentar", "teilen", "senden", "drucken", "speichern", "mehr", "lesen", "suche", "zurück", "weiter",
+    "antworten", "commentaires", "partager", "imprimer", "retour", "suivant", "comentarios", "compartir", "imprimir",
+    "volver", "commenti", "condividi", "stampa", "indietro", "reacties", "delen", "afdrukken", "terug", "komentarze",
+    "udostępnij", "drukuj", "wstecz", "kommentit", "jaa", "tulosta", "комментарии", "поделиться", "печать", "назад",
+    # ... and of the sections they lead to ('Neueste Artikel', 'Aktuelle Meldungen', 'Weiterführende Informationen')
+    "untermenü", "submenu", "übersicht", "overview", "artikel", "articles", "meldungen", "informationen", "themen",
+    "topics", "wishlist", "partners", "kanäle", "channels", "newsletter", "podcast", "podcasts", "videos",
+})
+
+# Words of a writer's post, which follow the name in a byline ('Robert Burns, AP National Security Writer').
+ROLE_WORDS = frozenset({
+    "writer", "correspondent", "editor", "reporter", "columnist", "contributor", "journalist", "redakteur",
+    "redakteurin", "korrespondent", "korrespondentin", "journalistin", "rédacteur", "rédactrice", "correspondant",
+    "correspondante", "journaliste", "redactor", "redactora", "corresponsal", "periodista", "giornalista",
+    "redattore", "redattrice", "corrispondente", "verslaggever", "redacteur", "correspondente", "jornalista",
+    "dziennikarz", "dziennikarka", "korespondent", "toimittaja", "kirjeenvaihtaja", "корреспондент", "журналист",
+})
+
+# A link to the author's page, naming them ('Mehr Artikel von Stefanus', 'View all posts by Jane Doe') ...
+AUTHOR_LINK_NAMED = re.compile(
+    r"""^(?:
+      (?:view\s+|see\s+)?(?:more|all|other)\s+(?:articles|posts|stories)\s+(?:by|from)|view\s+all\s+posts\s+by|
+      (?:mehr|alle|weitere)\s+(?:artikel|beiträge|texte)\s+von|
+      (?:plus\s+d'|tous\s+les\s+)articles\s+(?:de|par)|(?:más|todos\s+los)\s+artículos\s+de|
+      (?:altri|tutti\s+gli)\s+articoli\s+di|(?:meer|alle)\s+artikelen\s+van
+    )\s+(?P<name>\S.*?)[\s→»›>.]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# ... or standing under their name without it ('Iris Lange-Fricke' / 'zu allen Rezepten vom Autor').
+AUTHOR_LINK = re.compile(
+    r"""^(?:
+      (?:view\s+|see\s+)?(?:more|all|other)\s+(?:articles|posts|stories)\s+(?:by|from)\s+(?:this|the)\s+author|
+      (?:zu\s+)?(?:mehr|alle[nr]?|weitere)\s+(?:artikeln?|beiträgen?|texten?|rezepten?)\s+(?:vom|des|der)\s+autor(?:s|in)?|
+      autorenseite|zum\s+autorenprofil|
+      (?:plus\s+d'|tous\s+les\s+)articles\s+de\s+(?:cet\s+|l')auteur|(?:más|todos\s+los)\s+artículos\s+del\s+autor|
+      (?:altri|tutti\s+gli)\s+articoli\s+dell'autore|meer\s+(?:artikelen\s+)?van\s+deze\s+auteur|
+      (?:więcej|inne)\s+artykuły\s+autora|kirjoittajan\s+(?:muut\s+)?(?:jutut|artikkelit)|
+      (?:другие|все)\s+(?:статьи|материалы)\s+автора
+    )[\s→»›>.:]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 TERMINAL_PUNCTUATION = (".", "!", "?", "…", '"', "”", "’", "»", "«", "'", ")", ":", "“", "。", "！", "？", "」")
 
 # The opening of an author's box at the foot of a post: a short self-introduction or a bio in the third

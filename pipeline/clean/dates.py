@@ -33,6 +33,8 @@ __all__ = ["Dateline", "find_dateline", "parse_published_at"]
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_BLOCK_CHARS = 160
 """Longer blocks are body prose; a dateline is short (some carry a byline and tags)."""
+OPENING_DATE_CHARS = 40
+"""How much of a long block is read for a date opening it."""
 
 _DEFAULT_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "fi", "ru")
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july",
@@ -43,7 +45,7 @@ _DMY_TLDS = (".uk", ".ie", ".au", ".nz", ".in", ".za", ".sg", ".ng", ".ke", ".pk
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    index: int  # index of the block holding the date
+    index: int  # index of the block holding the date; -1 when it is no dateline of its own (URL, a paragraph)
     published_at: datetime  # timezone-aware, converted to UTC
     as_written: str  # the date text as it appears in the block
 
@@ -442,14 +444,24 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
         mdy = _prefer_mdy(texts, languages, url, langs)
         url_day = _url_date(url)
         found: list[tuple[int, datetime, str, int]] = []
+        paragraphs: set[int] = set()  # long blocks a date opens: text of the article, not its dateline
         for i, text in enumerate(texts):
-            if not text or len(text) > MAX_BLOCK_CHARS or not _PREFILTER.search(text):
+            # A long block is prose, unless a date opens it: a press release's first paragraph
+            # ('01.02.2022 „Der Arbeitsmarkt ist gut ...').
+            opening = len(text) > MAX_BLOCK_CHARS
+            if opening:
+                text = text[:OPENING_DATE_CHARS]
+            if not text or not _PREFILTER.search(text):
                 continue
             if _FOOTER.search(text):
                 continue
             got = _first(text, langs, mdy)
+            if got is not None and opening and got[2] > 0:
+                continue
             if got is not None and not _EMBED.search(text, max(0, got[2] - 40), got[2]):
                 found.append((i, got[0], got[1], got[2]))
+                if opening:
+                    paragraphs.add(i)
         dated = {i: when for i, when, *_ in found}
         repeats = Counter(texts)
         best: _Candidate | None = None
@@ -461,7 +473,8 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
         agrees = best is not None and (
             url_day is None or abs((best.when.date() - url_day.date()).days) <= 1)
         if best is not None and agrees:
-            return Dateline(best.index, best.when, _original(blocks[best.index], best.as_written))
+            index = -1 if best.index in paragraphs else best.index
+            return Dateline(index, best.when, _original(blocks[best.index], best.as_written))
         if url_day is not None:  # the URL beats dates that contradict it
             return Dateline(-1, url_day, url_day.date().isoformat())
         return None

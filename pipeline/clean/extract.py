@@ -307,7 +307,7 @@ def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, 
     teaser far from the article is not the article's date.
     """
     body_end = region[-1] if region else len(blocks)
-    zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 2), (body_end + 1, body_end + 8),
+    zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 3), (body_end + 1, body_end + 8),
              (0, len(blocks))]
     for first, last in zones:
         shown = [b if first <= i < last and i not in removed else "" for i, b in enumerate(blocks)]

@@ -192,3 +192,14 @@ def test_first_date_in_block_wins_and_embeds_are_ignored() -> None:
     line = find_dateline(["Last updated 04 Jun 2020, originally created 17 Jun 2019"], ["en"])
     assert line is not None and line.published_at == utc(2020, 6, 4)
     assert find_dateline(["— Jane (@jane) May 4, 2021", "Body."], ["en"]) is None
+
+
+def test_a_date_opening_a_long_paragraph_dates_it_but_leaves_it_in_the_text() -> None:
+    paragraph = ("01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet“, sagte die Vorsitzende am Dienstag "
+                 "in Nürnberg. Die Zahl der Arbeitslosen ist im Januar zwar gestiegen, aber weniger als sonst.")
+    line = find_dateline(["Arbeitsmarkt im Januar", paragraph], languages=["de"])
+    assert line == Dateline(-1, utc(2022, 2, 1), "01.02.2022")
+    # A date inside a long paragraph is something the text tells of, not when it was published.
+    inside = ("Die Vorsitzende sagte am Dienstag in Nürnberg, der Arbeitsmarkt sei gut in das Jahr gestartet; am "
+              "01.02.2022 legte sie die Zahlen vor, und die Zahl der Arbeitslosen ist weniger gestiegen als sonst.")
+    assert find_dateline(["Arbeitsmarkt im Januar", inside], languages=["de"]) is None

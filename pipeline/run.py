@@ -53,6 +53,9 @@ from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batc
 ROWS_PER_OUTPUT_FILE = 500_000
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
 CLI_RUN_PREFIX = "cli-"
+# Staged work of another run of the date untouched this long is abandoned: an Airflow run that failed for
+# good and that nobody cleared to retry. Publishing a date removes it.
+STALE_WORK_AGE = dt.timedelta(days=7)
 # With --workers N, cleaning is cut into about this many parts per worker (see _clean_parts), of at
 # least MIN_PART_PAGES pages each: parts even out the workers' finish, and each costs a site-model load.
 PARTS_PER_WORKER = 4
@@ -425,12 +428,14 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     if remote:
         publish.commit_remote(config.output, partition, manifest)
         publish.remove_tree(work)
+        publish.remove_stale_work(storage.dirname(work), storage.basename(work), STALE_WORK_AGE)
         return manifest
     manifest_staged = os.path.join(work, "manifest.json")
     _write_json(manifest_staged, manifest)
 
     publish.publish_partition(config.output, partition, staging, manifest_staged, os.path.join(work, "retired"))
     publish.remove_tree(work)
+    publish.remove_stale_work(os.path.dirname(work), os.path.basename(work), STALE_WORK_AGE)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
     return manifest

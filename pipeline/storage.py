@@ -114,6 +114,23 @@ def glob_files(directory: str, pattern: str) -> list[str]:
     return [url for url, _ in list_files(directory, pattern)]
 
 
+def last_modified(location: str) -> float | None:
+    """When anything under a directory was last written (POSIX seconds), or None if it does not exist.
+
+    Locally the directory's own time counts too (a file deleted or renamed in it is a change).
+    """
+    if is_remote(location):
+        fs, path = filesystem(location)
+    else:
+        fs, path = pafs.LocalFileSystem(), os.path.abspath(location)
+    own = fs.get_file_info(path)
+    if own.type == pafs.FileType.NotFound:
+        return None
+    infos = fs.get_file_info(pafs.FileSelector(path, allow_not_found=True, recursive=True))
+    times = [info.mtime.timestamp() for info in [own, *infos] if info.mtime is not None]
+    return max(times, default=None)
+
+
 def list_dirs(location: str) -> list[str]:
     """Names of the sub-directories (key prefixes) directly under `location`."""
     if not is_remote(location):

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.support import (
@@ -106,3 +107,21 @@ def test_stale_work_of_a_killed_run_is_removed_by_the_next(tmp_path, cli_process
     assert len(stale) == 1 and any(stale[0].iterdir())
     run_checked(pages, out)
     assert not stale[0].exists()
+
+
+def test_work_of_an_abandoned_airflow_run_is_removed_when_the_date_is_published(tmp_path):
+    """A DAG run that failed for good keeps its staged shards (a user may clear it to retry); a week on,
+    nobody will, and the next publish of the date removes them. Recent work of another run stays."""
+    pages = _inputs(tmp_path / "in", range(3), "e")
+    out = tmp_path / "out"
+    date_work = out / "_work" / f"ingest_date={DATE}"
+    abandoned, recent = date_work / "manual__2024-01-01T00_00_00", date_work / "scheduled__2024-01-02T00_00_00"
+    for folder in (abandoned, recent):
+        folder.mkdir(parents=True)
+        (folder / "shard-00000.pages.parquet").write_bytes(b"staged")
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    for path in (abandoned / "shard-00000.pages.parquet", abandoned):
+        os.utime(path, (eight_days_ago, eight_days_ago))
+    run_checked(pages, out)
+    assert not abandoned.exists()
+    assert (recent / "shard-00000.pages.parquet").read_bytes() == b"staged"

@@ -234,6 +234,26 @@ def remove_abandoned_work(date_work: str, prefix: str, keep: str) -> list[str]:
     return removed
 
 
+def remove_stale_work(date_work: str, keep: str, older_than: dt.timedelta) -> list[str]:
+    """Delete the work directories under `date_work`, except `keep`, untouched for longer than `older_than`.
+
+    For runs that do not hold the date's lock from start to end (Airflow's: a DAG run that failed for good
+    leaves its staged shards for a later "clear and retry"); a directory nothing has written to for days
+    belongs to a run nobody is going to resume. Returns the names removed.
+    """
+    names = storage.list_dirs(date_work)
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for name in names:
+        if name == keep:
+            continue
+        changed = storage.last_modified(storage.join(date_work, name))
+        if changed is not None and changed < cutoff:
+            remove_tree(storage.join(date_work, name))
+            removed.append(name)
+    return removed
+
+
 def remove_tree(path: str) -> None:
     if storage.is_remote(path):
         storage.remove_tree(path)

@@ -176,3 +176,16 @@ def test_state_show_and_reset_on_s3_match_a_local_output(s3, local_reference) ->
     run_cli("state", "reset", output)
     assert not _objects(f"{output}/state/site_chrome")
     assert "no site-chrome statistics" in run_cli("state", "show", output).stdout
+
+
+def test_stale_work_on_s3_goes_and_recent_work_stays(s3) -> None:
+    import datetime as dt
+
+    from pipeline.sink import publish
+
+    date_work = f"s3://newsetl/stale/_work/ingest_date={DATE}"
+    for run in ("manual__a", "manual__b", "scheduled__c"):
+        storage.write_bytes(f"{date_work}/{run}/shard-00000.pages.parquet", b"staged")
+    assert publish.remove_stale_work(date_work, "scheduled__c", dt.timedelta(days=1)) == []
+    assert publish.remove_stale_work(date_work, "scheduled__c", dt.timedelta(0)) == ["manual__a", "manual__b"]
+    assert _objects(date_work) == {f"{date_work}/scheduled__c/shard-00000.pages.parquet"}

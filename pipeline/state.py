@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.clean import site_chrome
 from pipeline.config import RunConfig
 
 
@@ -22,6 +21,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipeline.clean import site_chrome  # pyarrow and the cleaning modules: only for this command
+
     if args.action == "show":
         # The window ends at the last date counted: what the next run of that date would use.
         rows = site_chrome.summarize(args.out, RunConfig.site_chrome_window_days, RunConfig.site_chrome_min_pages,

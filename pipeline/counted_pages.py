@@ -66,7 +66,8 @@ def block_counts(pages: Iterable[tuple[str, str]], sign: int = 1) -> pa.Table:
     return table if sign > 0 else table.set_column(2, "pages", pc.negate(table["pages"]))
 
 
-def correction(shards: Iterable[pa.Table], read_pages: Callable[[int, list[int]], Iterable[tuple[str, str]]]) -> pa.Table:
+def correction(shards: Iterable[pa.Table],
+               read_pages: Callable[[int, list[int]], Iterable[tuple[str, str]]]) -> pa.Table:
     """The counts to add to the shards' so that each text and each story counts once over the run;
     `read_pages(shard position, rows)` gives the (source, text) of those staged pages."""
     uncounted: list[tuple[str, str]] = []

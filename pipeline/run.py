@@ -120,15 +120,19 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     total = sum(f.size for f in files)
     limit = max(config.max_shards, 1)
     target = max(config.target_shard_bytes, -(-total // limit))
-    if config.workers > 1:
-        # Ingestion is spread over the workers too: a few shards each, of at least MIN_SHARD_BYTES.
-        # The records do not depend on the cut (pipeline.counted_pages), short of max_docs_per_shard.
-        target = min(target, max(MIN_SHARD_BYTES, -(-total // (config.workers * SHARDS_PER_WORKER))))
     max_files = max(config.max_docs_per_shard, -(-len(files) // limit))
     # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
     while len(shards := _pack(files, target, max_files)) > limit:
         target, max_files = target * 2, max_files * 2
-    return shards
+    if config.workers <= 1:
+        return shards
+    # With several workers, ingestion is spread too: about SHARDS_PER_WORKER shards each, of at least
+    # MIN_SHARD_BYTES. The site-chrome counts do not depend on the cut (pipeline.counted_pages); which
+    # pages pass max_docs_per_shard would, so only shards of one-page files, which cannot reach it, are cut.
+    piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * SHARDS_PER_WORKER)))
+    finer = [part for shard in shards
+             for part in (_pack(shard, piece, max_files) if all(f.kind == "text" for f in shard) else [shard])]
+    return finer if len(finer) <= limit else shards
 
 
 def _pack(files: list[InputFile], target: int, max_files: int) -> list[list[InputFile]]:

@@ -61,10 +61,13 @@ def test_records_and_state_are_the_same_however_the_run_is_sharded(tmp_path: Pat
     assert counts[0].num_rows and counts[1].equals(counts[0])
 
 
-def test_workers_cut_the_input_into_shards_of_at_least_a_megabyte(tmp_path: Path) -> None:
+def test_workers_cut_shards_of_one_page_files_into_pieces_of_at_least_a_megabyte(tmp_path: Path) -> None:
     files = [InputFile(path=f"/in/{i}.txt", root="/in", relative=f"{i}.txt", size=100_000, kind="text")
              for i in range(100)]  # 10 MB
     config = RunConfig(inputs=("/in",), output=str(tmp_path), ingest_date=DATE)
     assert len(group_into_shards(files, config)) == 1
     assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 4
     assert len(group_into_shards(files[:15], dataclasses.replace(config, workers=2))) == 2
+    # A shard holding a file of many pages stays whole: cut, it could keep pages max_docs_per_shard drops.
+    files[50] = dataclasses.replace(files[50], path="/in/50.jsonl", relative="50.jsonl", kind="jsonl")
+    assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 1

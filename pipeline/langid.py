@@ -3,8 +3,8 @@
 langdetect (with ``DetectorFactory.seed = 0``) is the reference: records tagged
 before and after this module must agree.  Its cost is pure-Python loops: one per
 character to extract n-grams and one per language for each of a few hundred
-random n-gram updates.  Here text cleaning is regex/numpy work and the n-gram
-walk and the random trials are numba-compiled loops that replay the
+random n-gram updates.  Here the text's cleaning, the n-gram walk and the random
+trials are compiled loops (pipeline/langid_kernels.py), the trials replaying the
 exact Mersenne Twister stream of ``random.Random(0)``, so every floating-point
 operation happens in langdetect's order and the probabilities match bit for bit.
 """
@@ -17,7 +17,7 @@ import importlib
 import importlib.resources
 import os
 import random
-import re
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -47,7 +47,6 @@ class LanguageGuess:
 _SEED = 0  # DetectorFactory.seed that the reference runs use
 _MAX_TEXT_LENGTH = 10000  # Detector().max_text_length
 _BMP = 0x10000
-_SPACE_RUN = re.compile(" {2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +56,13 @@ class _Model:
     languages: tuple[str, ...]  # in langdetect's own (directory listing) order
     probs: np.ndarray  # float64 [n-gram, language]
     normalized: np.ndarray  # uint32 NGram.normalize of every BMP code point
-    upper: np.ndarray  # bool str.isupper of every BMP code point
+    upper: np.ndarray  # bool str.isupper of every code point of Unicode
     slot_keys: np.ndarray  # int64 hash table of keys (-1: empty) ...
     slot_rows: np.ndarray  # ... and the probs row of each
 
 
 # Bump when _Model's arrays change meaning, so an old cache is never read as the new layout.
-_MODEL_FORMAT = 1
+_MODEL_FORMAT = 2
 _ARRAYS = ("probs", "normalized", "upper", "slot_keys", "slot_rows")
 
 
@@ -106,7 +105,7 @@ def _build_model() -> _Model:
         languages=tuple(factory.langlist),
         probs=np.array([factory.word_lang_prob_map[w] for w in words], dtype=np.float64),
         normalized=np.array([ord(NGram.normalize(ch)) for ch in bmp], dtype=np.int64),
-        upper=np.array([ch.isupper() for ch in bmp], dtype=bool),
+        upper=np.array([chr(cp).isupper() for cp in range(sys.maxunicode + 1)], dtype=bool),
         slot_keys=slot_keys,
         slot_rows=slot_rows,
     )
@@ -143,50 +142,45 @@ def aot_module_name() -> str:
 
 def _ngram_rows(text: str, model: _Model) -> np.ndarray:
     """Profile rows of the n-grams langdetect's Detector would feed to random.choice, in its order."""
-    # Detector.append; the guards skip regex scans that cannot match.
+    # Detector.append; the guards skip regex scans that cannot match (normalize_vi needs one of its marks).
     if "://" in text:
         text = Detector.URL_RE.sub(" ", text)
     if "@" in text:
         text = Detector.MAIL_RE.sub(" ", text)
-    text = _SPACE_RUN.sub(" ", NGram.normalize_vi(text)[:_MAX_TEXT_LENGTH])
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if any(mark in text for mark in NGram.DMARK_CLASS):
+        text = NGram.normalize_vi(text)
+    cps = np.frombuffer(bytearray(text[:_MAX_TEXT_LENGTH].encode("utf-32-le", "surrogatepass")), dtype="<u4")
+    return _kernels().ngram_rows(cps, model.normalized, model.upper, model.slot_keys, model.slot_rows)
 
-    # Detector.cleaning_text.  Its Latin Extended Additional exception compares a block
-    # number to a block name and so never applies: every char from U+0300 counts as non-Latin.
-    latin = (cps >= ord("A")) & (cps <= ord("z"))
-    if 2 * np.count_nonzero(latin) < np.count_nonzero(cps >= 0x300):
-        cps = cps[~latin]
 
-    # NGram.normalize via a table (non-BMP chars have no rule), and str.isupper of the result.
-    in_bmp = cps < _BMP
-    chars = np.where(in_bmp, model.normalized[np.where(in_bmp, cps, 0)], cps).astype(np.int64)
-    upper = model.upper[np.where(chars < _BMP, chars, 0)]
-    for i in np.flatnonzero(chars >= _BMP):
-        upper[i] = chr(chars[i]).isupper()
-    return _kernels().extract(chars, upper, model.slot_keys, model.slot_rows)
+def _probabilities(text: str) -> np.ndarray:
+    """Detector.langprob in langdetect's language order; empty if no n-gram of the text is known."""
+    model = _model()
+    rows = _ngram_rows(text, model)
+    if not len(rows):
+        return rows.astype(np.float64)
+    count = 1 << 15
+    while not len(probs := _kernels().trials(rows, model.probs, _mt_outputs(count))):
+        count *= 2
+    return probs
 
 
 def language_probabilities(text: str) -> dict[str, float]:
     """langdetect's full distribution (Detector.langprob) over its 55 languages; empty if no n-gram is known."""
-    model = _model()
-    rows = _ngram_rows(text, model)
-    if not len(rows):
-        return {}
-    count = 1 << 15
-    while not len(probs := _kernels().trials(rows, model.probs, _mt_outputs(count))):
-        count *= 2
-    return dict(zip(model.languages, probs.tolist(), strict=True))
+    probs = _probabilities(text)
+    return dict(zip(_model().languages, probs.tolist(), strict=True)) if len(probs) else {}
 
 
 def detect_language(text: str) -> LanguageGuess:
     """Top language as seeded langdetect ranks it, or 'und' where langdetect would find none."""
-    probs = language_probabilities(text)
-    if not probs:
+    probs = _probabilities(text)
+    if not len(probs):
         return LanguageGuess(UNDETERMINED, 0.0)
-    language = max(probs, key=probs.__getitem__)  # first of equals, as langdetect's stable sort
-    if probs[language] <= Detector.PROB_THRESHOLD:
+    top = int(np.argmax(probs))  # first of equals, as langdetect's stable sort
+    score = float(probs[top])
+    if score <= Detector.PROB_THRESHOLD:
         return LanguageGuess(UNDETERMINED, 0.0)
-    return LanguageGuess(language, probs[language])
+    return LanguageGuess(_model().languages[top], score)
 
 
 def warm_up() -> None:

@@ -17,6 +17,9 @@ from numba import njit
 
 _N_TRIAL = 7  # Detector().n_trial
 _SPACE = 0x20
+_BMP = 0x10000
+_LATIN_FIRST, _LATIN_LAST = 0x41, 0x7A  # 'A' <= ch <= 'z' in Detector.cleaning_text
+_NON_LATIN_FROM = 0x300  # Detector.cleaning_text counts every char from U+0300 as non-Latin
 _SLOT_BITS = 18  # hash table of 262,144 slots for langdetect's 87,598 n-grams
 # Read from Detector so a patched langdetect cannot silently drift from these copies.
 _ALPHA, _ALPHA_WIDTH, _BASE_FREQ = Detector.ALPHA_DEFAULT, Detector.ALPHA_WIDTH, Detector.BASE_FREQ
@@ -26,6 +29,7 @@ _CONV_THRESHOLD, _ITERATION_LIMIT = Detector.CONV_THRESHOLD, Detector.ITERATION_
 SIGNATURES = {
     "hash_table": "Tuple((i8[:], i8[:]))(i8[:])",
     "extract": "i8[:](i8[:], b1[:], i8[:], i8[:])",
+    "ngram_rows": "i8[:](u4[:], i8[:], b1[:], i8[:], i8[:])",
     "trials": "f8[:](i8[:], f8[:, :], i8[:])",
 }
 
@@ -88,6 +92,47 @@ def extract(chars: np.ndarray, upper: np.ndarray, slot_keys: np.ndarray, slot_ro
                     break
                 slot = (slot + 1) & mask
     return rows[:count]
+
+
+@njit(cache=True, nogil=True)
+def ngram_rows(cps: np.ndarray, normalized: np.ndarray, upper: np.ndarray, slot_keys: np.ndarray,
+               slot_rows: np.ndarray) -> np.ndarray:
+    """The rest of Detector.append (space runs to one space), Detector.cleaning_text, NGram.normalize and
+    str.isupper, then extract: one compiled pass over the code points instead of a regex and numpy temporaries.
+
+    `cps` is the text after langdetect's URL and e-mail removal, normalize_vi and its length cut; `normalized`
+    maps every BMP code point (non-BMP ones have no rule), `upper` every code point of Unicode.
+    """
+    kept = np.empty(len(cps), dtype=np.int64)
+    count = 0
+    latin = 0
+    non_latin = 0
+    previous = -1
+    for i in range(len(cps)):
+        ch = np.int64(cps[i])
+        if ch == _SPACE and previous == _SPACE:
+            continue
+        previous = ch
+        kept[count] = ch
+        count += 1
+        if _LATIN_FIRST <= ch <= _LATIN_LAST:
+            latin += 1
+        elif ch >= _NON_LATIN_FROM:
+            non_latin += 1
+    drop_latin = 2 * latin < non_latin  # a text mostly in another script loses its Latin letters
+    chars = np.empty(count, dtype=np.int64)
+    uppers = np.empty(count, dtype=np.bool_)
+    size = 0
+    for i in range(count):
+        ch = kept[i]
+        if drop_latin and _LATIN_FIRST <= ch <= _LATIN_LAST:
+            continue
+        if ch < _BMP:
+            ch = normalized[ch]
+        chars[size] = ch
+        uppers[size] = upper[ch]
+        size += 1
+    return extract(chars[:size], uppers[:size], slot_keys, slot_rows)
 
 
 @njit(cache=True, nogil=True)

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
-from pipeline.clean.extract import content_hash, extract_article
+from pipeline.clean.extract import content_hash, extract_article, language_sample
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, correction
@@ -257,7 +257,8 @@ def _load_site_model(work: str) -> site_chrome.SiteChromeModel:
 
 
 def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
-    """Staged pages to staged articles (language not yet known); pages without an article go to quarantine."""
+    """Staged pages to staged articles (language set where the cleaning could hand it on, see tag_language);
+    pages without an article go to quarantine."""
     work = work_dir(config, run_id)
     return _clean(config, work, index, detect=False, output_name="articles.parquet")
 
@@ -341,12 +342,16 @@ def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
 
 
 def tag_language(article: Article) -> Rejection | None:
-    """Tag the article with the language of its cleaned title and body (chrome would pull toward the site's
-    interface language); an article whose text gives no evidence at all comes back as a Rejection."""
-    text = f"{article.title}\n\n{article.body}" if article.title else article.body
-    guess = detect_language(text)
-    article.language, article.language_score = guess.language, round(guess.score, 6)
-    if guess.language != UNDETERMINED:
+    """Tag the article with the language of its cleaned body, detected on the body's language sample (its
+    longest paragraphs up to LANGUAGE_SAMPLE_CHARS, as the cleaning samples a page; the title is left out and
+    chrome would pull toward the site's interface language). An article whose language is set already was
+    tagged by the cleaning, whose page sample was that same text. An article whose text gives no evidence at
+    all comes back as a Rejection."""
+    if article.language == UNDETERMINED:
+        guess = detect_language(language_sample(article.body.split("\n\n")))
+        article.language, article.language_score = guess.language, guess.score
+    article.language_score = round(article.language_score, 6)
+    if article.language != UNDETERMINED:
         return None
     return Rejection(article.doc_id, article.source_file, "detect_language", "no_language_evidence",
                      f"{article.source_file}: langdetect finds no language evidence in the cleaned text",

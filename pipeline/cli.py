@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 
 from pipeline import bench, evaluate, state
 from pipeline.config import RunConfig, today_utc
-from pipeline.ingest.files import InputError
-from pipeline.sink.publish import DateLocked
 
 
 def _date(value: str) -> dt.date:
@@ -76,8 +74,12 @@ def summary_of(manifest: dict, output: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Each command imports what it needs: pyarrow, the cleaning modules and the language model cost a
+    # second of CPU that `summary` or `--help` should not pay.
     if args.command == "run":
+        from pipeline.ingest.files import InputError
         from pipeline.run import OutputError, run_pipeline
+        from pipeline.sink.publish import DateLocked
 
         config = RunConfig(
             inputs=tuple(args.inputs),

@@ -3,8 +3,8 @@
 langdetect (with ``DetectorFactory.seed = 0``) is the reference: records tagged
 before and after this module must agree.  Its cost is pure-Python loops: one per
 character to extract n-grams and one per language for each of a few hundred
-random n-gram updates.  Here text cleaning is regex/numpy work and the n-gram
-walk and the random trials are numba-compiled loops that replay the
+random n-gram updates.  Here the text's cleaning, the n-gram walk and the random
+trials are compiled loops (pipeline/langid_kernels.py), the trials replaying the
 exact Mersenne Twister stream of ``random.Random(0)``, so every floating-point
 operation happens in langdetect's order and the probabilities match bit for bit.
 """
@@ -12,15 +12,18 @@ operation happens in langdetect's order and the probabilities match bit for bit.
 from __future__ import annotations
 
 import contextlib
-import math
+import hashlib
+import importlib
+import importlib.resources
 import os
 import random
-import re
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from types import ModuleType
 
 import numpy as np
 
@@ -31,7 +34,6 @@ os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "ne
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
-from numba import njit  # noqa: E402 - must see NUMBA_CACHE_DIR
 
 UNDETERMINED = "und"
 
@@ -43,15 +45,8 @@ class LanguageGuess:
 
 
 _SEED = 0  # DetectorFactory.seed that the reference runs use
-_N_TRIAL = 7  # Detector().n_trial
 _MAX_TEXT_LENGTH = 10000  # Detector().max_text_length
 _BMP = 0x10000
-_SPACE = 0x20
-_SPACE_RUN = re.compile(" {2,}")
-_SLOT_BITS = 18  # hash table of 262,144 slots for langdetect's 87,598 n-grams
-# Read from Detector so a patched langdetect cannot silently drift from these copies.
-_ALPHA, _ALPHA_WIDTH, _BASE_FREQ = Detector.ALPHA_DEFAULT, Detector.ALPHA_WIDTH, Detector.BASE_FREQ
-_CONV_THRESHOLD, _ITERATION_LIMIT = Detector.CONV_THRESHOLD, Detector.ITERATION_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +56,13 @@ class _Model:
     languages: tuple[str, ...]  # in langdetect's own (directory listing) order
     probs: np.ndarray  # float64 [n-gram, language]
     normalized: np.ndarray  # uint32 NGram.normalize of every BMP code point
-    upper: np.ndarray  # bool str.isupper of every BMP code point
+    upper: np.ndarray  # bool str.isupper of every code point of Unicode
     slot_keys: np.ndarray  # int64 hash table of keys (-1: empty) ...
     slot_rows: np.ndarray  # ... and the probs row of each
 
 
 # Bump when _Model's arrays change meaning, so an old cache is never read as the new layout.
-_MODEL_FORMAT = 1
+_MODEL_FORMAT = 2
 _ARRAYS = ("probs", "normalized", "upper", "slot_keys", "slot_rows")
 
 
@@ -105,19 +100,19 @@ def _build_model() -> _Model:
     factory.load_profile(PROFILES_DIRECTORY)
     words = list(factory.word_lang_prob_map)
     bmp = [chr(cp) for cp in range(_BMP)]
-    slot_keys, slot_rows = _hash_table(np.array([_word_key(w) for w in words], dtype=np.int64))
+    slot_keys, slot_rows = _kernels().hash_table(np.array([_word_key(w) for w in words], dtype=np.int64))
     return _Model(
         languages=tuple(factory.langlist),
         probs=np.array([factory.word_lang_prob_map[w] for w in words], dtype=np.float64),
         normalized=np.array([ord(NGram.normalize(ch)) for ch in bmp], dtype=np.int64),
-        upper=np.array([ch.isupper() for ch in bmp], dtype=bool),
+        upper=np.array([chr(cp).isupper() for cp in range(sys.maxunicode + 1)], dtype=bool),
         slot_keys=slot_keys,
         slot_rows=slot_rows,
     )
 
 
 def _word_key(word: str) -> int:
-    """Same packing as _extract: 21 bits per code point, newest lowest; no key is 0 or -1."""
+    """Same packing as langid_kernels.extract: 21 bits per code point, newest lowest; no key is 0 or -1."""
     return sum(ord(ch) << (21 * i) for i, ch in enumerate(reversed(word)))
 
 
@@ -128,176 +123,64 @@ def _mt_outputs(count: int) -> np.ndarray:
     return np.frombuffer(bits.to_bytes(4 * count, "little"), dtype="<u4").astype(np.int64)
 
 
+@cache
+def _kernels() -> ModuleType:
+    """The compiled loops: the ahead-of-time build of langid_kernels when one matches its source (no numba
+    in the process), else numba's just-in-time compilation of the same source."""
+    with contextlib.suppress(ImportError):
+        return importlib.import_module(f"pipeline.{aot_module_name()}")
+    return importlib.import_module("pipeline.langid_kernels")
+
+
+def aot_module_name() -> str:
+    """Name of the ahead-of-time build that matches the kernels' source and the langdetect constants they
+    bake in: a stale build is never loaded, it simply goes unused until rebuilt."""
+    source = importlib.resources.files("pipeline").joinpath("langid_kernels.py").read_bytes()
+    digest = hashlib.blake2b(source + version("langdetect").encode(), digest_size=6).hexdigest()
+    return f"_langid_aot_{digest}"
+
+
 def _ngram_rows(text: str, model: _Model) -> np.ndarray:
     """Profile rows of the n-grams langdetect's Detector would feed to random.choice, in its order."""
-    # Detector.append; the guards skip regex scans that cannot match.
+    # Detector.append; the guards skip regex scans that cannot match (normalize_vi needs one of its marks).
     if "://" in text:
         text = Detector.URL_RE.sub(" ", text)
     if "@" in text:
         text = Detector.MAIL_RE.sub(" ", text)
-    text = _SPACE_RUN.sub(" ", NGram.normalize_vi(text)[:_MAX_TEXT_LENGTH])
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-
-    # Detector.cleaning_text.  Its Latin Extended Additional exception compares a block
-    # number to a block name and so never applies: every char from U+0300 counts as non-Latin.
-    latin = (cps >= ord("A")) & (cps <= ord("z"))
-    if 2 * np.count_nonzero(latin) < np.count_nonzero(cps >= 0x300):
-        cps = cps[~latin]
-
-    # NGram.normalize via a table (non-BMP chars have no rule), and str.isupper of the result.
-    in_bmp = cps < _BMP
-    chars = np.where(in_bmp, model.normalized[np.where(in_bmp, cps, 0)], cps).astype(np.int64)
-    upper = model.upper[np.where(chars < _BMP, chars, 0)]
-    for i in np.flatnonzero(chars >= _BMP):
-        upper[i] = chr(chars[i]).isupper()
-    return _extract(chars, upper, model.slot_keys, model.slot_rows)
+    if any(mark in text for mark in NGram.DMARK_CLASS):
+        text = NGram.normalize_vi(text)
+    cps = np.frombuffer(bytearray(text[:_MAX_TEXT_LENGTH].encode("utf-32-le", "surrogatepass")), dtype="<u4")
+    return _kernels().ngram_rows(cps, model.normalized, model.upper, model.slot_keys, model.slot_rows)
 
 
-@njit(cache=True, nogil=True)
-def _slot(key: int) -> int:
-    """Fibonacci hash of a key into a table of 2**_SLOT_BITS slots."""
-    return np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - _SLOT_BITS))
-
-
-@njit(cache=True, nogil=True)
-def _hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Open-addressing table from n-gram key to profile row: far faster than a binary search over 88k keys."""
-    slot_keys = np.full(1 << _SLOT_BITS, -1, dtype=np.int64)
-    slot_rows = np.zeros(1 << _SLOT_BITS, dtype=np.int64)
-    mask = (1 << _SLOT_BITS) - 1
-    for row in range(len(keys)):
-        slot = _slot(keys[row])
-        while slot_keys[slot] != -1:
-            slot = (slot + 1) & mask
-        slot_keys[slot] = keys[row]
-        slot_rows[slot] = row
-    return slot_keys, slot_rows
-
-
-@njit(cache=True, nogil=True)
-def _extract(chars: np.ndarray, upper: np.ndarray, slot_keys: np.ndarray, slot_rows: np.ndarray) -> np.ndarray:
-    """NGram.add_char and Detector._extract_ngrams on normalized code points; returns profile rows."""
-    mask = (1 << _SLOT_BITS) - 1
-    rows = np.empty(3 * len(chars), dtype=np.int64)
-    count = 0
-    g1, g2, g3 = 0, 0, _SPACE  # the last three chars of NGram.grams; g3 is the newest
-    length = 1
-    last_upper = False
-    for i in range(len(chars)):
-        ch = chars[i]
-        if g3 == _SPACE:  # a word ends: grams restarts as a single space
-            length = 1
-            last_upper = False
-            if ch == _SPACE:
-                continue
-        elif length == 3:
-            length = 2
-        g1, g2, g3 = g2, g3, ch
-        length += 1
-        capital = upper[i] and last_upper  # NGram.capitalword
-        last_upper = upper[i]
-        if capital:
-            continue
-        key = 0
-        for n in range(1, length + 1):
-            key |= (g1 if n == 3 else g2 if n == 2 else g3) << (21 * (n - 1))
-            if n == 1 and ch == _SPACE:
-                continue
-            slot = _slot(key)
-            while slot_keys[slot] != -1:
-                if slot_keys[slot] == key:
-                    rows[count] = slot_rows[slot]
-                    count += 1
-                    break
-                slot = (slot + 1) & mask
-    return rows[:count]
-
-
-@njit(cache=True, nogil=True)
-def _trials(rows: np.ndarray, probs: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """Detector._detect_block with random.Random replayed from its raw outputs.
-
-    Returns an empty array when `raw` runs out, so the caller can retry with more.
-    """
-    n = len(rows)
-    shift = 32
-    while n >> (32 - shift):  # shift = 32 - n.bit_length(), as getrandbits(k) keeps the top k bits
-        shift -= 1
-    n_lang = probs.shape[1]
-    total = np.zeros(n_lang)
-    pos = 0
-    gauss_next = 0.0
-    has_gauss_next = False
-    for _ in range(_N_TRIAL):
-        if has_gauss_next:  # random.gauss: every other call uses the cached second value
-            z = gauss_next
-            has_gauss_next = False
-        else:
-            if pos + 4 > len(raw):
-                return np.empty(0)
-            u1 = ((raw[pos] >> 5) * 67108864.0 + (raw[pos + 1] >> 6)) * (1.0 / 9007199254740992.0)
-            u2 = ((raw[pos + 2] >> 5) * 67108864.0 + (raw[pos + 3] >> 6)) * (1.0 / 9007199254740992.0)
-            pos += 4
-            x2pi = u1 * (2.0 * math.pi)
-            g2rad = math.sqrt(-2.0 * math.log(1.0 - u2))
-            z = math.cos(x2pi) * g2rad
-            gauss_next = math.sin(x2pi) * g2rad
-            has_gauss_next = True
-        alpha = _ALPHA + z * _ALPHA_WIDTH
-        weight = alpha / _BASE_FREQ
-
-        prob = np.full(n_lang, 1.0 / n_lang)
-        i = 0
-        while True:
-            while True:  # random.choice: rejection sampling on the top bits
-                if pos >= len(raw):
-                    return np.empty(0)
-                r = raw[pos] >> shift
-                pos += 1
-                if r < n:
-                    break
-            row = rows[r]
-            for j in range(n_lang):
-                prob[j] *= weight + probs[row, j]
-            if i % 5 == 0:
-                s = 0.0
-                for j in range(n_lang):
-                    s += prob[j]
-                maxp = 0.0
-                for j in range(n_lang):
-                    p = prob[j] / s
-                    if maxp < p:
-                        maxp = p
-                    prob[j] = p
-                if maxp > _CONV_THRESHOLD or i >= _ITERATION_LIMIT:
-                    break
-            i += 1
-        for j in range(n_lang):
-            total[j] += prob[j] / _N_TRIAL
-    return total
+def _probabilities(text: str) -> np.ndarray:
+    """Detector.langprob in langdetect's language order; empty if no n-gram of the text is known."""
+    model = _model()
+    rows = _ngram_rows(text, model)
+    if not len(rows):
+        return rows.astype(np.float64)
+    count = 1 << 15
+    while not len(probs := _kernels().trials(rows, model.probs, _mt_outputs(count))):
+        count *= 2
+    return probs
 
 
 def language_probabilities(text: str) -> dict[str, float]:
     """langdetect's full distribution (Detector.langprob) over its 55 languages; empty if no n-gram is known."""
-    model = _model()
-    rows = _ngram_rows(text, model)
-    if not len(rows):
-        return {}
-    count = 1 << 15
-    while not len(probs := _trials(rows, model.probs, _mt_outputs(count))):
-        count *= 2
-    return dict(zip(model.languages, probs.tolist(), strict=True))
+    probs = _probabilities(text)
+    return dict(zip(_model().languages, probs.tolist(), strict=True)) if len(probs) else {}
 
 
 def detect_language(text: str) -> LanguageGuess:
     """Top language as seeded langdetect ranks it, or 'und' where langdetect would find none."""
-    probs = language_probabilities(text)
-    if not probs:
+    probs = _probabilities(text)
+    if not len(probs):
         return LanguageGuess(UNDETERMINED, 0.0)
-    language = max(probs, key=probs.__getitem__)  # first of equals, as langdetect's stable sort
-    if probs[language] <= Detector.PROB_THRESHOLD:
+    top = int(np.argmax(probs))  # first of equals, as langdetect's stable sort
+    score = float(probs[top])
+    if score <= Detector.PROB_THRESHOLD:
         return LanguageGuess(UNDETERMINED, 0.0)
-    return LanguageGuess(language, probs[language])
+    return LanguageGuess(_model().languages[top], score)
 
 
 def warm_up() -> None:

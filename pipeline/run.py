@@ -26,9 +26,10 @@ import pyarrow.compute as pc
 
 from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
-from pipeline.clean.extract import content_hash, extract_article
+from pipeline.clean.extract import content_hash, extract_article, language_sample
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
+from pipeline.counted_pages import COUNTED_SCHEMA, correction
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
@@ -60,6 +61,9 @@ STALE_WORK_AGE = dt.timedelta(days=7)
 # least MIN_PART_PAGES pages each: parts even out the workers' finish, and each costs a site-model load.
 PARTS_PER_WORKER = 4
 MIN_PART_PAGES = 100
+# With --workers N, the files are planned into about this many shards per worker (see group_into_shards).
+SHARDS_PER_WORKER = 2
+MIN_SHARD_BYTES = 1024 * 1024
 
 
 def partition_name(ingest_date: dt.date) -> str:
@@ -123,7 +127,15 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
     while len(shards := _pack(files, target, max_files)) > limit:
         target, max_files = target * 2, max_files * 2
-    return shards
+    if config.workers <= 1:
+        return shards
+    # With several workers, ingestion is spread too: about SHARDS_PER_WORKER shards each, of at least
+    # MIN_SHARD_BYTES. The site-chrome counts do not depend on the cut (pipeline.counted_pages); which
+    # pages pass max_docs_per_shard would, so only shards of one-page files, which cannot reach it, are cut.
+    piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * SHARDS_PER_WORKER)))
+    finer = [part for shard in shards
+             for part in (_pack(shard, piece, max_files) if all(f.kind == "text" for f in shard) else [shard])]
+    return finer if len(finer) <= limit else shards
 
 
 def _pack(files: list[InputFile], target: int, max_files: int) -> list[list[InputFile]]:
@@ -154,7 +166,8 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     file_stats = []
     pages = quarantined = 0
     with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
-            StagedParquetWriter(_shard_path(work, index, "ingest.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
+            StagedParquetWriter(_shard_path(work, index, "ingest.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects, \
+            StagedParquetWriter(_shard_path(work, index, "counted.parquet"), COUNTED_SCHEMA) as counted:
         for fields in plan["files"]:
             input_file = InputFile(**fields)
             digest = FileDigest()
@@ -174,7 +187,11 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         text_key = content_hash(f"{document.source}\n{document.text}")
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
+                            before = counter.pages[document.source]
                             counter.add_page(document.source, split_blocks(document.text), document.url)
+                            counted.write({"text_key": text_key, "source": document.source,
+                                           "story": site_chrome.story_key(document.url), "row": pages - 1,
+                                           "counted": counter.pages[document.source] != before})
                     faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
@@ -190,7 +207,16 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
     """Merge the shards' block counts into the persistent state and derive this run's chrome model."""
     work = work_dir(config, run_id)
     tables = [open_parquet(path).read() for path in storage.glob_files(work, "shard-*.counts.parquet")]
+    counted_files = storage.glob_files(work, "shard-*.counted.parquet")
+    page_files = [path.removesuffix("counted.parquet") + "pages.parquet" for path in counted_files]
+
+    def read_pages(position: int, rows: list[int]) -> Iterator[tuple[str, str]]:
+        pages = open_parquet(page_files[position]).read(columns=["source", "text"]).take(pa.array(rows, pa.int64()))
+        return zip(pages["source"].to_pylist(), pages["text"].to_pylist(), strict=True)
+
+    tables.append(correction((open_parquet(path).read() for path in counted_files), read_pages))
     merged = site_chrome.merge_counts(tables)
+    merged = merged.filter(pc.greater(merged["pages"], 0))  # blocks only the uncounted copies had
     if not storage.is_remote(config.output):
         site_chrome.write_date_counts(config.output, config.ingest_date, merged)
         window = site_chrome.load_window_counts(config.output, config.ingest_date, config.site_chrome_window_days)
@@ -234,7 +260,8 @@ def _load_site_model(work: str) -> site_chrome.SiteChromeModel:
 
 
 def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
-    """Staged pages to staged articles (language not yet known); pages without an article go to quarantine."""
+    """Staged pages to staged articles (language set where the cleaning could hand it on, see tag_language);
+    pages without an article go to quarantine."""
     work = work_dir(config, run_id)
     return _clean(config, work, index, detect=False, output_name="articles.parquet")
 
@@ -318,12 +345,16 @@ def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
 
 
 def tag_language(article: Article) -> Rejection | None:
-    """Tag the article with the language of its cleaned title and body (chrome would pull toward the site's
-    interface language); an article whose text gives no evidence at all comes back as a Rejection."""
-    text = f"{article.title}\n\n{article.body}" if article.title else article.body
-    guess = detect_language(text)
-    article.language, article.language_score = guess.language, round(guess.score, 6)
-    if guess.language != UNDETERMINED:
+    """Tag the article with the language of its cleaned body, detected on the body's language sample (its
+    longest paragraphs up to LANGUAGE_SAMPLE_CHARS, as the cleaning samples a page; the title is left out and
+    chrome would pull toward the site's interface language). An article whose language is set already was
+    tagged by the cleaning, whose page sample was that same text. An article whose text gives no evidence at
+    all comes back as a Rejection."""
+    if article.language == UNDETERMINED:
+        guess = detect_language(language_sample(article.body.split("\n\n")))
+        article.language, article.language_score = guess.language, guess.score
+    article.language_score = round(article.language_score, 6)
+    if article.language != UNDETERMINED:
         return None
     return Rejection(article.doc_id, article.source_file, "detect_language", "no_language_evidence",
                      f"{article.source_file}: langdetect finds no language evidence in the cleaned text",

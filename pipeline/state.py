@@ -13,8 +13,6 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from pipeline import storage
-from pipeline.clean import site_chrome
 from pipeline.config import RunConfig
 
 Result = TypeVar("Result")
@@ -35,6 +33,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     if args.action == "show":
         return _show(args.out, args.source)
+    from pipeline.clean import site_chrome  # pyarrow and the cleaning modules: only for this command
+
     removed = _on_state(args.out, lambda output: site_chrome.reset(output, source=args.source))
     what = f"source {args.source}" if args.source else "every source"
     print(f"{args.out}: forgot {what} ({removed} date files changed)", file=sys.stderr)
@@ -42,6 +42,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _show(output: str, source: str | None) -> int:
+    from pipeline.clean import site_chrome
+
     # The window ends at the last date counted: what the next run of that date would use.
     rows = _on_state(output, lambda local: site_chrome.summarize(
         local, RunConfig.site_chrome_window_days, RunConfig.site_chrome_min_pages, RunConfig.site_chrome_min_share,
@@ -59,6 +61,9 @@ def _show(output: str, source: str | None) -> int:
 def _on_state(output: str, action: Callable[[str], Result]) -> Result:
     """Run `action` on the output root's state: directly when local, on a scratch copy when remote, writing
     back the date files the action rewrote and deleting those it removed."""
+    from pipeline import storage
+    from pipeline.clean import site_chrome
+
     if not storage.is_remote(output):
         return action(output)
     remote_state = site_chrome.state_dir(output).replace(os.sep, "/")

@@ -10,4 +10,11 @@ fi
 if [ ! -x .venv/bin/uv ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 fi
-.venv/bin/uv pip install --quiet --python .venv/bin/python -r "${1:-requirements-dev.txt}" -c constraints.txt
+# Bytecode compiled now, not by each process: PYTHONDONTWRITEBYTECODE (set in some environments) would otherwise
+# make every `python -m pipeline` and Airflow task compile the imported libraries again (~0.3 CPU-s each).
+.venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r "${1:-requirements-dev.txt}" \
+    -c constraints.txt
+# Our own package too; Python compares each .pyc with its source's mtime and size, so an edit is never shadowed.
+.venv/bin/python -m compileall -q pipeline dags
+# langid's kernels as an extension module, so that a process need not import numba (see pipeline/langid_build.py).
+.venv/bin/python -m pipeline.langid_build

@@ -401,7 +401,7 @@ def dockerfile_instructions() -> list[str]:
 def test_dockerfile_uses_official_airflow_3_3_image():
     froms = [ln for ln in dockerfile_instructions() if ln.upper().startswith("FROM ")]
     assert froms, "no FROM"
-    assert re.fullmatch(r"FROM apache/airflow:3\.3\.\d+(-python3\.\d+)?", froms[0]), (
+    assert re.fullmatch(r"FROM apache/airflow:3\.3\.\d+(-python3\.\d+)?( AS \w+)?", froms[0]), (
         froms[0]
     )
 

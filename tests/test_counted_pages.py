@@ -1,0 +1,73 @@
+"""Site-chrome counts, hence records, must not depend on how a run is cut into shards (or on --workers)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.config import RunConfig
+from pipeline.counted_pages import COUNTED_SCHEMA, recount
+from pipeline.ingest.files import InputFile
+from pipeline.run import group_into_shards, plan_shards, run_pipeline
+from tests.support import SAMPLE_DIR, read_articles, read_quarantine
+
+DATE = dt.date(2022, 3, 16)
+
+
+def shard(*pages: tuple[str, str | None, int, bool]) -> pa.Table:
+    """A shard's counted-pages list from (text key, story, row, counted) of one source's pages."""
+    rows = [{"text_key": key, "source": "site", "story": story, "row": row, "counted": counted}
+            for key, story, row, counted in pages]
+    return pa.Table.from_pylist(rows, schema=COUNTED_SCHEMA)
+
+
+def test_each_text_and_each_story_counts_once_over_the_shards() -> None:
+    first = shard(("a", "site/1", 0, True), ("b", "site/2", 1, True), ("c", "site/2", 2, False))
+    second = shard(("a", "site/1", 0, True), ("d", "site/2", 1, True), ("e", None, 2, True), ("f", "site/3", 3, True))
+    third = shard(("c", "site/4", 5, True), ("g", "site/4", 7, False))
+    # Second shard: 'a' repeats a text, 'd' a story of the first shard; 'e' and 'f' are new. Third shard: 'c'
+    # is a text the first shard has seen, so it does not count and does not take story 'site/4': the
+    # shard's story repeat 'g' is the run's first page of that story and counts.
+    assert recount([first, second, third]) == [(1, [0, 1], []), (2, [5], [7])]
+    assert recount([first]) == []
+
+
+def run_sample(output: Path, inputs: Path, **options: int) -> None:
+    config = RunConfig(inputs=(str(inputs),), output=str(output), ingest_date=DATE, **options)
+    run_pipeline(config)
+
+
+def test_records_and_state_are_the_same_however_the_run_is_sharded(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLE_DIR, inputs)
+    # A verbatim copy of a page of the same site in another file, hence in another shard below.
+    shutil.copy(inputs / "independent" / "001_city_flood_defences.txt", inputs / "independent" / "zz_copy.txt")
+    one, many = tmp_path / "one", tmp_path / "many"
+    run_sample(one, inputs)
+    run_sample(many, inputs, target_shard_bytes=1)
+    config = RunConfig(inputs=(str(inputs),), output=str(many), ingest_date=DATE, target_shard_bytes=1)
+    assert len(plan_shards(config, "check")) == len(list(inputs.rglob("*.*"))) - 1  # README.md is skipped
+    assert read_articles(many).equals(read_articles(one))
+    reasons = [read_quarantine(root).select(["doc_id", "reason"]).sort_by("doc_id").to_pylist() for root in (one, many)]
+    assert reasons[0] == reasons[1]
+    state = Path("state", "site_chrome", f"ingest_date={DATE}.parquet")
+    counts = [pq.read_table(root / state).sort_by([("source", "ascending"), ("fingerprint", "ascending")])
+              for root in (one, many)]
+    assert counts[0].num_rows and counts[1].equals(counts[0])
+
+
+def test_workers_cut_shards_of_one_page_files_into_pieces_of_at_least_a_megabyte(tmp_path: Path) -> None:
+    files = [InputFile(path=f"/in/{i}.txt", root="/in", relative=f"{i}.txt", size=100_000, kind="text")
+             for i in range(100)]  # 10 MB
+    config = RunConfig(inputs=("/in",), output=str(tmp_path), ingest_date=DATE)
+    assert len(group_into_shards(files, config)) == 1
+    assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 4
+    assert len(group_into_shards(files[:15], dataclasses.replace(config, workers=2))) == 2
+    # A shard holding a file of many pages stays whole: cut, it could keep pages max_docs_per_shard drops.
+    files[50] = dataclasses.replace(files[50], path="/in/50.jsonl", relative="50.jsonl", kind="jsonl")
+    assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 1

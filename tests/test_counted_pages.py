@@ -71,3 +71,16 @@ def test_workers_cut_shards_of_one_page_files_into_pieces_of_at_least_a_megabyte
     # A shard holding a file of many pages stays whole: cut, it could keep pages max_docs_per_shard drops.
     files[50] = dataclasses.replace(files[50], path="/in/50.jsonl", relative="50.jsonl", kind="jsonl")
     assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 1
+
+
+def test_counts_merged_in_slices_are_the_counts_merged_at_once(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import run
+
+    run_sample(tmp_path / "whole", SAMPLE_DIR)
+    monkeypatch.setattr(run, "COUNT_ROWS_PER_SLICE", 8)  # the sample's ~150 count rows: 32 slices
+    run_sample(tmp_path / "sliced", SAMPLE_DIR, target_shard_bytes=1)
+    state = Path("state", "site_chrome", f"ingest_date={DATE}.parquet")
+    counts = [pq.read_table(tmp_path / root / state).sort_by([("source", "ascending"), ("fingerprint", "ascending")])
+              for root in ("whole", "sliced")]
+    assert counts[0].num_rows > 8 and counts[1].equals(counts[0])
+    assert read_articles(tmp_path / "sliced").equals(read_articles(tmp_path / "whole"))

@@ -83,18 +83,17 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     paragraphs, so when blocks seen on other pages leave no body, the page is read on its own evidence.
     """
     blocks = split_blocks(page.text)
-    result = _extract(page, blocks, site_model, min_body_words)
-    if isinstance(result, Rejection) and result.reason == "no_article" and any(
-            site_model.is_chrome(page.source, block) for block in blocks):
-        return _extract(page, blocks, SiteChromeModel.empty(), min_body_words)
+    site_repeats = set(site_model.chrome_blocks(page.source, blocks))
+    result = _extract(page, blocks, site_repeats, min_body_words)
+    if isinstance(result, Rejection) and result.reason == "no_article" and site_repeats:
+        return _extract(page, blocks, set(), min_body_words)
     return result
 
 
-def _extract(page: Page, blocks: list[str], site_model: SiteChromeModel,
-             min_body_words: int) -> Article | Rejection:
+def _extract(page: Page, blocks: list[str], site_repeats: set[int], min_body_words: int) -> Article | Rejection:
     removed: dict[int, str] = {}
     for index, block in enumerate(blocks):
-        if site_model.is_chrome(page.source, block):
+        if index in site_repeats:
             removed[index] = "site_repeat"
         elif reason := chrome_reason(block):
             removed[index] = reason

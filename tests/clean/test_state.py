@@ -91,3 +91,15 @@ def test_site_model_keeps_prose_seen_on_two_stories_only() -> None:
     assert model.is_chrome("site", "Menu")
     assert not model.is_chrome("site", prose)
     assert isinstance(SiteChromeModel.empty().is_chrome("site", prose), bool)
+
+
+def test_page_fingerprints_equal_each_blocks_own() -> None:
+    """Fingerprinting a page in one pass gives each block's own fingerprint: case folding that changes
+    lengths ('ß', 'ﬁ', 'İ'), digits of other scripts, and a block with a newline inside."""
+    from pipeline.clean.site_chrome import block_fingerprint, page_fingerprints
+
+    blocks = ["Straße 12 and ﬁnal", "İstanbul ١٢٣ ΣΑΣ", "Home", "", "two\nlines 2024", "Menu 7"]
+    assert page_fingerprints(blocks) == [block_fingerprint(block) for block in blocks]
+    assert page_fingerprints(blocks[:4]) == [block_fingerprint(block) for block in blocks[:4]]
+    assert page_fingerprints(["Nov 3", "nov 29"])[0] == page_fingerprints(["Nov 3", "nov 29"])[1]
+    assert page_fingerprints([]) == []

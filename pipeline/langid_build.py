@@ -1,4 +1,4 @@
-"""`python -m pipeline.langid_build [DIR]`: compile langid's kernels ahead of time into an extension module.
+"""`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module.
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -41,7 +41,21 @@ def build(output_dir: Path = PACKAGE_DIR) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    path = build(Path(argv[0]) if argv else PACKAGE_DIR)
+    """Build into DIR (default: the package); a build of the current source already there is kept, since
+    the module's name is a digest of that source (`--force` builds again)."""
+    force = "--force" in argv
+    folders = [argument for argument in argv if argument != "--force"]
+    output_dir = Path(folders[0]) if folders else PACKAGE_DIR
+    if not force:
+        from importlib.machinery import EXTENSION_SUFFIXES
+
+        from pipeline import langid
+
+        built = output_dir / f"{langid.aot_module_name()}{EXTENSION_SUFFIXES[0]}"
+        if built.is_file():
+            print(f"langid kernels up to date: {built}")
+            return 0
+    path = build(output_dir)
     print(f"langid kernels compiled: {path}")
     return 0
 

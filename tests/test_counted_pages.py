@@ -68,8 +68,8 @@ def test_workers_cut_shards_of_one_page_files_into_pieces_of_at_least_a_megabyte
     assert len(group_into_shards(files, config)) == 1
     assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 4
     assert len(group_into_shards(files[:15], dataclasses.replace(config, workers=2))) == 2
-    # A shard holding a file of many pages stays whole: cut, it could keep pages max_docs_per_shard drops.
-    files[50] = dataclasses.replace(files[50], path="/in/50.jsonl", relative="50.jsonl", kind="jsonl")
+    # A shard holding a file of uncounted pages stays whole: cut, it could keep pages max_docs_per_shard drops.
+    files[50] = dataclasses.replace(files[50], path="/in/50.jsonl.gz", relative="50.jsonl.gz", kind="jsonl")
     assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 1
 
 

@@ -24,7 +24,7 @@ def splittable(input_file: InputFile) -> bool:
 
 
 def cut(input_file: InputFile, max_bytes: int, max_lines: int) -> list[InputFile]:
-    """The file's ranges of at most `max_lines` lines, each ending at the first line end past `max_bytes`
+    """The file's ranges of at most `max_lines` lines, each ending at the first line end at or past `max_bytes` bytes
     (a longer line is a range alone); the file itself, with its line count, when one range holds it.
 
     A file planning cannot read is left whole: its shard quarantines it as unreadable."""

@@ -16,7 +16,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import asdict
 from typing import Any
@@ -30,6 +30,7 @@ from pipeline.clean.extract import content_hash, extract_article, language_sampl
 from pipeline.clean.normalize import split_blocks
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, correction
+from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
@@ -118,38 +119,50 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
 
 
 def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[InputFile]]:
-    """Contiguous groups of files, each under the byte and file caps; never more than `max_shards`.
+    """Contiguous groups of files, each under the byte and document caps; never more than `max_shards`.
 
-    Few big shards keep Airflow's per-task overhead small; the cap keeps mapping under max_map_length.
+    Big plain JSONL files are first cut into ranges at line boundaries (`pipeline.ingest.split`), so that
+    no shard holds more lines than `max_docs_per_shard` and none of their pages is over the cap. Few big
+    shards keep Airflow's per-task overhead small; the cap keeps mapping under max_map_length.
     """
     total = sum(f.size for f in files)
     limit = max(config.max_shards, 1)
     target = max(config.target_shard_bytes, -(-total // limit))
-    max_files = max(config.max_docs_per_shard, -(-len(files) // limit))
-    # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
-    while len(shards := _pack(files, target, max_files)) > limit:
-        target, max_files = target * 2, max_files * 2
-    if config.workers <= 1:
-        return shards
+    max_docs = max(config.max_docs_per_shard, -(-len(files) // limit))
     # With several workers, ingestion is spread too: about SHARDS_PER_WORKER shards each, of at least
     # MIN_SHARD_BYTES. The site-chrome counts do not depend on the cut (pipeline.counted_pages); which
-    # pages pass max_docs_per_shard would, so only shards of one-page files, which cannot reach it, are cut.
+    # pages pass max_docs_per_shard would, so only shards whose documents planning bounds (one-page files,
+    # counted JSONL lines), which the packing keeps under the cap, are cut.
     piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * SHARDS_PER_WORKER)))
+    range_bytes = target if config.workers <= 1 else min(target, piece)
+    files = [part for input_file in files for part in split.cut(input_file, range_bytes, config.max_docs_per_shard)]
+    # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
+    while len(shards := _pack(files, target, max_docs)) > limit:
+        target, max_docs = target * 2, max_docs * 2
+    if config.workers <= 1:
+        return shards
     finer = [part for shard in shards
-             for part in (_pack(shard, piece, max_files) if all(f.kind == "text" for f in shard) else [shard])]
+             for part in (_pack(shard, piece, max_docs) if all(_bounded(f) for f in shard) else [shard])]
     return finer if len(finer) <= limit else shards
 
 
-def _pack(files: list[InputFile], target: int, max_files: int) -> list[list[InputFile]]:
+def _bounded(input_file: InputFile) -> bool:
+    """Planning knows how many documents the file may hold: a one-page file, or counted JSONL lines."""
+    return input_file.kind == "text" or input_file.lines > 0
+
+
+def _pack(files: list[InputFile], target: int, max_docs: int) -> list[list[InputFile]]:
     shards: list[list[InputFile]] = []
     current: list[InputFile] = []
-    current_bytes = 0
+    current_bytes = current_docs = 0
     for input_file in files:
-        if current and (current_bytes + input_file.size > target or len(current) >= max_files):
+        docs = input_file.lines or 1  # uncounted (compressed, WET, archives): one, as before they were cut
+        if current and (current_bytes + input_file.size > target or current_docs + docs > max_docs):
             shards.append(current)
-            current, current_bytes = [], 0
+            current, current_bytes, current_docs = [], 0, 0
         current.append(input_file)
         current_bytes += input_file.size
+        current_docs += docs
     if current:
         shards.append(current)
     return shards
@@ -544,9 +557,7 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
               duplicates: dict[str, tuple[str, str]], duplicates_by_file: Counter,
               outputs: list[dict[str, Any]]) -> dict[str, Any]:
     discovered = _read_json(storage.join(work, "discover.json"))
-    inputs = []
-    for path in storage.glob_files(work, "shard-*.files.json"):
-        inputs.extend(_read_json(path))
+    inputs = _per_file(entry for path in storage.glob_files(work, "shard-*.files.json") for entry in _read_json(path))
     for rejection in discovered["rejections"]:
         inputs.append({"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "",
                        "documents_seen": 1})
@@ -575,6 +586,19 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
         "skipped_files": discovered["skipped_files"],
         "outputs": outputs,
     }
+
+
+def _per_file(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per input file, in order: the ranges of a split file (in shard order) add up."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in entries:
+        key = (entry["root"], entry["path"])
+        if key in merged:
+            merged[key]["bytes"] += entry["bytes"]
+            merged[key]["documents_seen"] += entry["documents_seen"]
+        else:
+            merged[key] = dict(entry)
+    return list(merged.values())
 
 
 def read_manifest(output: str, ingest_date: dt.date) -> dict[str, Any]:

@@ -197,6 +197,26 @@ def download(location: str, local_path: str) -> None:
     pafs.copy_files(path, local_path, source_filesystem=fs, destination_filesystem=pafs.LocalFileSystem())
 
 
+def open_stream(location: str):
+    """A binary stream of a file, read front to back without a local copy (a local file or an S3 object)."""
+    if not is_remote(location):
+        return open(location, "rb")  # noqa: SIM115 - closed by the caller
+    fs, path = filesystem(location)
+    return fs.open_input_stream(path)
+
+
+def download_range(location: str, local_path: str, start: int, end: int) -> None:
+    """Copy the bytes [start, end) of an object to a local file, a chunk at a time (S3 ranged reads)."""
+    fs, path = filesystem(location)
+    os.makedirs(os.path.dirname(local_path) or ".", exist_ok=True)
+    with fs.open_input_file(path) as source, open(local_path, "wb") as target:
+        source.seek(start)
+        left = end - start
+        while left > 0 and (chunk := source.read(min(left, 1 << 20))):
+            target.write(chunk)
+            left -= len(chunk)
+
+
 def open_input_file(location: str):
     """A seekable file for pyarrow readers: the path itself when local, a pyarrow RandomAccessFile on S3."""
     if not is_remote(location):

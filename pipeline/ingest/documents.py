@@ -37,17 +37,19 @@ class Limits:
 class Origin:
     """Where documents come from: the input file they are accounted to (`source_file`, the manifest's
     key), the name their ids build on (the file's relative path, or `archive!member`), and the folder
-    naming the site of pages without a URL."""
+    naming the site of pages without a URL; and the number of the stream's first line (a range of a split
+    JSONL file starts past line 1)."""
 
     source_file: str
     name: str
     folder: str
+    first_line: int = 1
 
     @classmethod
     def of(cls, input_file: InputFile) -> Origin:
         folder = os.path.dirname(input_file.relative)
         site = os.path.basename(folder) if folder else os.path.basename(input_file.root.rstrip("/"))
-        return cls(input_file.relative, input_file.relative, site or "unknown")
+        return cls(input_file.relative, input_file.relative, site or "unknown", input_file.first_line)
 
     def member(self, name: str) -> Origin:
         folder = os.path.basename(os.path.dirname(name))
@@ -124,7 +126,7 @@ def text_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator
 
 def jsonl_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:
     """One page per line: `text` required, `id`/`url`/`title`/`published_at` used; blank lines skipped."""
-    line_number = 0
+    line_number = origin.first_line - 1
     try:
         while True:
             line, over = _read_line(stream, limits.max_page_bytes)

@@ -41,13 +41,22 @@ class InputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One file to ingest and where it came from; doc ids are built from `relative`."""
+    """One file to ingest and where it came from; doc ids are built from `relative`.
+
+    Planning may cut a big plain JSONL file into byte ranges (`pipeline.ingest.split`): one InputFile per
+    range, `size` the range's bytes, with the number of its first line (line-based doc ids stay those of the
+    whole file) and the whole file's sha256 (no shard reads the whole file)."""
 
     path: str
     root: str
     relative: str
     size: int
     kind: str
+    start: int = 0
+    end: int = -1  # < 0: to the end of the file
+    first_line: int = 1
+    sha256: str = ""
+    lines: int = 0  # lines counted at planning (an upper bound on the documents); 0: not counted
 
 
 def kind_of(name: str) -> str | None:
@@ -175,17 +184,25 @@ def _list_remote(raw: str) -> Iterator[InputFile]:
 @contextlib.contextmanager
 def local_copy(input_file: InputFile) -> Iterator[InputFile]:
     """The input file as the readers open it: itself when local; a scratch copy of an object-store file,
-    deleted afterwards (readers seek in archives, and checksums cover exactly the bytes read)."""
+    deleted afterwards (readers seek in archives, and checksums cover exactly the bytes read). A range of a
+    split file is copied alone, and read whole from its copy."""
     if not storage.is_remote(input_file.path):
         yield input_file
         return
     scratch = storage.scratch_dir()
     try:
         local = os.path.join(scratch, os.path.basename(input_file.relative))
+        ranged = input_file.end >= 0
         try:
-            storage.download(input_file.path, local)
+            if ranged:
+                storage.download_range(input_file.path, local, input_file.start, input_file.end)
+            else:
+                storage.download(input_file.path, local)
         except OSError:
             local = os.path.join(scratch, "missing", os.path.basename(input_file.relative))  # read as unreadable
-        yield dataclasses.replace(input_file, path=local)
+        if ranged:
+            yield dataclasses.replace(input_file, path=local, start=0, end=input_file.end - input_file.start)
+        else:
+            yield dataclasses.replace(input_file, path=local)
     finally:
         storage.remove_tree(scratch)

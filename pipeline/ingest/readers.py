@@ -24,15 +24,17 @@ Reader = Callable[[InputFile, Limits, FileDigest], Iterator[Document]]
 
 
 def _file_reader(documents: Callable[[BinaryIO, Origin, Limits], Iterator[Document]]) -> Reader:
-    """A reader of whole files from a parser of one (possibly gzipped) stream."""
+    """A reader of whole files (or of a planned range of one) from a parser of one (possibly gzipped) stream."""
 
     def read(input_file: InputFile, limits: Limits, digest: FileDigest) -> Iterator[Document]:
-        raw, stream = open_stream(input_file.path)
+        raw, stream = open_stream(input_file.path, input_file.start, input_file.end)
         try:
             yield from documents(stream, Origin.of(input_file), limits)
         finally:
             finish(raw, digest)
             stream.close()
+            if digest.sha256 and input_file.sha256:
+                digest.sha256 = input_file.sha256  # a range: the whole file's, hashed at planning
 
     read.__doc__ = documents.__doc__
     return read

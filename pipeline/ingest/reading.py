@@ -20,29 +20,41 @@ class FileDigest:
 
 
 class ChecksummingReader(io.RawIOBase):
-    """A raw stream that hashes every byte passing through, so checksums cost no second read."""
+    """A raw stream that hashes every byte passing through, so checksums cost no second read.
 
-    def __init__(self, raw: io.BufferedIOBase) -> None:
+    `length` >= 0 ends the stream after that many bytes: a shard of a split file reads its range only."""
+
+    def __init__(self, raw: io.BufferedIOBase, length: int = -1) -> None:
         self._raw = raw
+        self._left = length
         self._hash = hashlib.sha256()
         self.bytes_read = 0
 
     def readable(self) -> bool:
         return True
 
+    def _read(self, size: int) -> bytes:
+        if self._left >= 0:
+            size = min(size, self._left)
+            if not size:
+                return b""
+        data = self._raw.read(size)
+        self._hash.update(data)
+        self.bytes_read += len(data)
+        if self._left >= 0:
+            self._left -= len(data)
+        return data
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._raw.read(len(buffer))
+        data = self._read(len(buffer))
         n = len(data)
         buffer[:n] = data
-        self._hash.update(data)
-        self.bytes_read += n
         return n
 
     def finish(self) -> FileDigest:
-        """Drain what is left so the checksum covers the whole file."""
-        while chunk := self._raw.read(_CHUNK):
-            self._hash.update(chunk)
-            self.bytes_read += len(chunk)
+        """Drain what is left so the checksum covers the whole file (or range)."""
+        while self._read(_CHUNK):
+            pass
         return FileDigest(self.bytes_read, self._hash.hexdigest())
 
     def close(self) -> None:
@@ -50,9 +62,13 @@ class ChecksummingReader(io.RawIOBase):
         super().close()
 
 
-def open_stream(path: str) -> tuple[ChecksummingReader, io.BufferedIOBase]:
-    """The checksumming raw reader and the decompressed stream to read documents from."""
-    raw = ChecksummingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
+def open_stream(path: str, start: int = 0, end: int = -1) -> tuple[ChecksummingReader, io.BufferedIOBase]:
+    """The checksumming raw reader and the decompressed stream to read documents from; `start`/`end`
+    (end < 0: the file's end) bound the bytes read, for a range of a split plain file."""
+    handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    if start:
+        handle.seek(start)
+    raw = ChecksummingReader(handle, end - start if end >= 0 else -1)  # type: ignore[arg-type]
     buffered = io.BufferedReader(raw, buffer_size=_CHUNK)
     if path.lower().endswith(".gz"):
         return raw, gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]

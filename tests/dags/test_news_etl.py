@@ -90,3 +90,20 @@ def test_a_night_without_input_still_publishes_an_empty_date(dagbag, tmp_path: P
     manifest = read_manifest(tmp_path / "out", "2022-01-11")
     assert manifest["counts"]["documents_seen"] == 0 and manifest["counts"]["balanced"] is True
     assert not (tmp_path / "out" / "_work").exists()
+
+
+def test_a_big_jsonl_is_mapped_over_several_shard_tasks_with_the_records_of_one(dagbag, tmp_path: Path) -> None:
+    import json
+
+    from tests.support import article_page, run_checked, write_files
+
+    feed = "".join(json.dumps({"text": article_page(i)}) + "\n" for i in range(700))  # ~1.5 MB: 2 shards of 1 MB
+    inputs = write_files(tmp_path / "in", {"feed.jsonl": feed})
+    run = dagbag.get_dag("news_etl").test(run_conf={"input_path": str(inputs), "output_path": str(tmp_path / "dag"),
+                                                    "ingest_date": "2022-03-16", "target_shard_mb": 1})
+    ingests = [ti for ti in run.get_task_instances() if ti.task_id == "ingest"]
+    assert len(ingests) == 2 and all(str(ti.state).endswith("success") for ti in ingests)
+    whole = run_checked(inputs, tmp_path / "whole", "2022-03-16", target_shard_bytes=1 << 40)
+    assert read_articles(tmp_path / "dag").equals(read_articles(tmp_path / "whole"))
+    dag_manifest = read_manifest(tmp_path / "dag", "2022-03-16")
+    assert dag_manifest["inputs"] == whole["inputs"] and dag_manifest["counts"] == whole["counts"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -81,7 +82,9 @@ def test_two_dates_keep_both(tmp_path):
 
 def test_limits_from_the_cli_quarantine_pages_never_truncate(tmp_path):
     feed = "".join(json.dumps({"text": article_page(i)}) + "\n" for i in range(5))
-    pages = write_files(tmp_path / "in", {"feed.jsonl": feed, "big.txt": article_page(99) * 10})
+    # Compressed, so that the feed cannot be cut into shards under the cap (a plain .jsonl would be).
+    pages = write_files(tmp_path / "in", {"feed.jsonl.gz": gzip.compress(feed.encode()),
+                                          "big.txt": article_page(99) * 10})
     out = tmp_path / "out"
     code = main(["run", str(pages), "--out", str(out), "--date", DATE, "--max-page-bytes", "20000",
                  "--max-docs-per-shard", "3"])

@@ -189,3 +189,22 @@ def test_stale_work_on_s3_goes_and_recent_work_stays(s3) -> None:
     assert publish.remove_stale_work(date_work, "scheduled__c", dt.timedelta(days=1)) == []
     assert publish.remove_stale_work(date_work, "scheduled__c", dt.timedelta(0)) == ["manual__a", "manual__b"]
     assert _objects(date_work) == {f"{date_work}/scheduled__c/shard-00000.pages.parquet"}
+
+
+def test_a_big_jsonl_on_s3_is_read_in_ranges_like_the_local_file(s3, tmp_path) -> None:
+    import json
+
+    lines = [json.dumps({"text": article_page(i)}) if i % 41 != 40 else "{not json" for i in range(120)]
+    local = write_files(tmp_path / "big-jsonl", {"feed.jsonl": "\n".join(lines) + "\n"})  # the same site name
+    inputs = "s3://newsetl/inputs/big-jsonl"
+    _upload_tree(local, inputs)
+    small = ["--max-docs-per-shard", "25"]  # 5 ranges; unsplit, 95 pages would be over the cap
+    run_cli("run", inputs, "--out", str(tmp_path / "s3-in"), "--date", DATE, *small)
+    run_cli("run", str(local), "--out", str(tmp_path / "local"), "--date", DATE)
+    results = [(read.manifest(str(out), DATE), read.read_articles(str(out), DATE), read.read_quarantine(str(out), DATE))
+               for out in (tmp_path / "s3-in", tmp_path / "local")]
+    assert ([{**entry, "root": ""} for entry in results[0][0]["inputs"]]
+            == [{**entry, "root": ""} for entry in results[1][0]["inputs"]])
+    assert results[0][1].sort_by("doc_id").equals(results[1][1].sort_by("doc_id"))
+    assert sorted(results[0][2]["doc_id"].to_pylist()) == sorted(results[1][2]["doc_id"].to_pylist()) == [
+        "feed.jsonl:41", "feed.jsonl:82"]

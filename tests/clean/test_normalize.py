@@ -27,3 +27,12 @@ def test_stored_blocks_of_a_stored_page_are_its_pieces() -> None:
     assert stored_blocks(stored) == ["Title", "A first paragraph.", "Second one.", "Footer"]
     assert stored_blocks("") == [] and stored_blocks("\n\n") == []
 
+
+
+def test_split_blocks_collapses_whitespace_of_every_line() -> None:
+    """The general split, fast path or not, gives each non-empty line with its whitespace collapsed."""
+    rng = random.Random(9)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+        expected = [" ".join(line.split()) for line in text.split("\n")]
+        assert split_blocks(text) == [block for block in expected if block], repr(text)

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.clean import site_chrome
-from pipeline.clean.normalize import split_blocks
+from pipeline.clean.normalize import stored_blocks
 
 COUNTED_SCHEMA = pa.schema([
     ("text_key", pa.string()),  # content hash of source + text
@@ -61,7 +61,7 @@ def block_counts(pages: Iterable[tuple[str, str]], sign: int = 1) -> pa.Table:
     """Block counts of (source, text) pages, each counted, negated with sign -1."""
     counter = site_chrome.BlockCounter()
     for source, text in pages:
-        counter.add_page(source, split_blocks(text))
+        counter.add_page(source, stored_blocks(text))
     table = counter.to_table()
     return table if sign > 0 else table.set_column(2, "pages", pc.negate(table["pages"]))
 

@@ -57,6 +57,10 @@ def shape_of(block: str) -> Shape:
 
 def chrome_reason(block: str) -> str | None:
     """Why a block, by itself, is interface text rather than article; None when it may be article."""
+    return _chrome_reason(block, block.lower(), _CHROME_PHRASE)
+
+
+def _chrome_reason(block: str, lowered: str, phrase: GatedPattern) -> str | None:
     if CHROME_BLOCK.match(block):
         return "interface"
     if _URL_ONLY.match(block):
@@ -64,10 +68,36 @@ def chrome_reason(block: str) -> str | None:
     if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
                                             _CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
         return "caption"
-    hits = _CHROME_PHRASE.count(block.lower(), 2)  # one or two matches is all the rule below tells apart
+    hits = phrase.count(lowered, 2)  # one or two matches is all the rule below tells apart
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
     return None
+
+
+class PageChrome:
+    """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
+
+    Each block is lowercased once for both, and the phrase lists' literal gates are narrowed to the
+    literals the page holds: a block tests the few of them its page has instead of all (a literal in a
+    block is in the page's lowercased blocks joined, so no match is lost).
+    """
+
+    __slots__ = ("blocks", "lowered", "_phrase", "_appeal")
+
+    def __init__(self, blocks: Sequence[str]) -> None:
+        self.blocks = blocks
+        self.lowered = [block.lower() for block in blocks]
+        page = "\n\n".join(self.lowered)
+        self._phrase = _CHROME_PHRASE.within(page)
+        self._appeal = _APPEAL_PHRASE.within(page)
+
+    def reason(self, index: int) -> str | None:
+        """`chrome_reason(blocks[index])`."""
+        return _chrome_reason(self.blocks[index], self.lowered[index], self._phrase)
+
+    def appeals(self) -> set[int]:
+        """`appeal_blocks(blocks)`."""
+        return _appeal_blocks(self.blocks, self.lowered, self._appeal)
 
 
 def repeated_blocks(blocks: Sequence[str]) -> tuple[set[int], set[int]]:
@@ -97,12 +127,15 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     one holding only words news uses too ('Spenden', 'donation') only beside a block that is an appeal on its
     own, so a news report about donations stays.
     """
+    return _appeal_blocks(blocks, [block.lower() for block in blocks], _APPEAL_PHRASE)
+
+
+def _appeal_blocks(blocks: Sequence[str], lowered: Sequence[str], appeal: GatedPattern) -> set[int]:
     hits, strong = [], []
     for i, block in enumerate(blocks):
-        lowered = block.lower()
-        if not _APPEAL_PHRASE.may_match(lowered):
+        if not appeal.may_match(lowered[i]):
             continue
-        found = [match.group(0) for match in APPEAL_PHRASE.finditer(lowered)]
+        found = [match.group(0) for match in APPEAL_PHRASE.finditer(lowered[i])]
         if found:
             hits.append(i)
             strong.append(len(block.split()) < APPEAL_CALL_WORDS or not all(map(APPEAL_NOUN.fullmatch, found)))

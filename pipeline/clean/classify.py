@@ -91,7 +91,7 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
         chars = len(block) + (UNSPACED_CHAR_WEIGHT - 1) * unspaced
         return Evidence(chars, count_words(block), STOPWORDS_HIGH if terminal else 0.0, terminal)
     tokens = _WORD.findall(block)
-    hits = sum(1 for token in tokens if token.casefold() in stops)
+    hits = sum(map(stops.__contains__, map(str.casefold, tokens)))  # the count of stop words, in C loops
     return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
 
 

@@ -440,7 +440,7 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
     """
     try:
         langs = _langs(languages)
-        texts = [" ".join(b.split()) if isinstance(b, str) else "" for b in blocks]
+        texts = [_collapsed(b) if isinstance(b, str) else "" for b in blocks]
         mdy = _prefer_mdy(texts, languages, url, langs)
         url_day = _url_date(url)
         found: list[tuple[int, datetime, str, int]] = []
@@ -480,6 +480,15 @@ def find_dateline(blocks: Sequence[str], languages: Sequence[str] | None = None,
         return None
     except Exception:  # noqa: BLE001 - never take the pipeline down over a date
         return None
+
+
+def _collapsed(block: str) -> str:
+    """`" ".join(block.split())`: the block itself when it has no whitespace to collapse, as the blocks of
+    a stored page have (only printable characters, so no whitespace but the space; no run of spaces and
+    none at an edge), without splitting it into words and joining them again."""
+    if block.isprintable() and "  " not in block and not block.startswith(" ") and not block.endswith(" "):
+        return block
+    return " ".join(block.split())
 
 
 def _original(block: str, written: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.clean.chrome import appeal_blocks, chrome_reason, repeated_blocks
+from pipeline.clean.chrome import PageChrome, repeated_blocks
 from pipeline.clean.classify import (
     BOUNDARY_MAX_WORDS,
     Verdict,
@@ -19,7 +19,7 @@ from pipeline.clean.classify import (
 )
 from pipeline.clean.cues import BIO_OPENING, INGREDIENTS_HEADING, READ_ALSO
 from pipeline.clean.dates import find_dateline, parse_published_at
-from pipeline.clean.normalize import split_blocks
+from pipeline.clean.normalize import stored_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
 from pipeline.clean.stopwords import function_words
 from pipeline.clean.structure import find_header, title_anchor
@@ -82,22 +82,24 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     Site evidence never takes a whole article: a story scraped again on later nights repeats all its
     paragraphs, so when blocks seen on other pages leave no body, the page is read on its own evidence.
     """
-    blocks = split_blocks(page.text)
+    blocks = stored_blocks(page.text)
     site_repeats = set(site_model.chrome_blocks(page.source, blocks))
-    result = _extract(page, blocks, site_repeats, min_body_words)
+    chrome = PageChrome(blocks)
+    result = _extract(page, blocks, chrome, site_repeats, min_body_words)
     if isinstance(result, Rejection) and result.reason == "no_article" and site_repeats:
-        return _extract(page, blocks, set(), min_body_words)
+        return _extract(page, blocks, chrome, set(), min_body_words)
     return result
 
 
-def _extract(page: Page, blocks: list[str], site_repeats: set[int], min_body_words: int) -> Article | Rejection:
+def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: set[int],
+             min_body_words: int) -> Article | Rejection:
     removed: dict[int, str] = {}
-    for index, block in enumerate(blocks):
+    for index in range(len(blocks)):
         if index in site_repeats:
             removed[index] = "site_repeat"
-        elif reason := chrome_reason(block):
+        elif reason := chrome.reason(index):
             removed[index] = reason
-    for index in appeal_blocks(blocks):
+    for index in chrome.appeals():
         removed.setdefault(index, "appeal")
 
     sample, guess = page_language(blocks, removed)

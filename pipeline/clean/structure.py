@@ -225,6 +225,8 @@ def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset(
 def _fold(text: str) -> str:
     """Words as URL slugs write them: casefolded, umlauts spelled out, accents dropped."""
     text = text.casefold().translate(_SPELLED_OUT)
+    if text.isascii():  # nothing to decompose nor to drop: the common case, checked in one C call
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

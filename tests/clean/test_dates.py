@@ -203,3 +203,17 @@ def test_a_date_opening_a_long_paragraph_dates_it_but_leaves_it_in_the_text() ->
     inside = ("Die Vorsitzende sagte am Dienstag in Nürnberg, der Arbeitsmarkt sei gut in das Jahr gestartet; am "
               "01.02.2022 legte sie die Zahlen vor, und die Zahl der Arbeitslosen ist weniger gestiegen als sonst.")
     assert find_dateline(["Arbeitsmarkt im Januar", inside], languages=["de"]) is None
+
+
+def test_collapsed_equals_split_and_join() -> None:
+    """The date finder's whitespace collapse keeps collapsed blocks as they are and collapses any other."""
+    import random
+
+    from pipeline.clean.dates import _collapsed
+
+    pieces = ["word", "Wort", "слово", "語", " ", "  ", "\n", "\t", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2000",
+              "\u2028", "\u3000", "\u200b", "\u200e", "\x00", "12.03.2024"]
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _collapsed(text) == " ".join(text.split()), repr(text)

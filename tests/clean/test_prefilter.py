@@ -67,3 +67,32 @@ def test_gate_finds_what_the_pattern_finds(pattern: re.Pattern[str]) -> None:
         assert bool(gate.search(text, tail)) == bool(pattern.search(text, tail)), text
         matched += bool(pattern.search(text))
     assert 100 < matched < len(texts) - 100  # the texts exercised both outcomes
+
+
+def _page_blocks(rng: random.Random) -> list[str]:
+    """A page of blocks with the cue lists' phrases among prose, in both cases and inside words."""
+    from pipeline.bench_corpus import generate
+
+    phrases = ["Cookie settings", "Sign up for our newsletter", "Jetzt spenden!", "Support our journalism",
+               "Become a member", "Foto: Reuters", "Follow us on X", "Soutenez-nous", "Hazte socio", "blog",
+               "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism."]
+    page = next(generate(1, seed=rng.randrange(10_000)))
+    blocks = [block for block in page.text.split("\n") if block.strip()]
+    for _ in range(rng.randint(0, 6)):
+        phrase = rng.choice(phrases)
+        phrase = phrase.upper() if rng.random() < 0.2 else phrase
+        position = rng.randrange(len(blocks) + 1)
+        blocks.insert(position, phrase if rng.random() < 0.5 else f"{rng.choice(blocks)} {phrase}")
+    return blocks
+
+
+def test_page_chrome_equals_the_per_block_rules() -> None:
+    """Narrowing the gates to the literals a page holds changes no block's reason and no appeal."""
+    from pipeline.clean.chrome import PageChrome, appeal_blocks, chrome_reason
+
+    rng = random.Random(7)
+    for _ in range(150):
+        blocks = _page_blocks(rng)
+        chrome = PageChrome(blocks)
+        assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
+        assert chrome.appeals() == appeal_blocks(blocks)

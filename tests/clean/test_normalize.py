@@ -1,0 +1,38 @@
+"""The fast split of stored pages gives exactly the blocks the general split gives, on any text."""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.clean.normalize import normalize_page, split_blocks, stored_blocks
+
+# Pieces that make texts near the stored form and off it: words, every kind of whitespace, blank lines,
+# controls and invisible characters, letters of other scripts.
+_PIECES = ["word", "Wort", "mot", "слово", "کلمه", "語", " ", "  ", "\n", "\n\n", "\n\n\n", " \n", "\n ", "\t",
+           "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2000", "\u2028", "\u2029", "\u3000", "\u200b", "\u200e",
+           "\x00", ".", "«»"]
+
+
+def test_stored_blocks_equals_split_blocks_on_generated_texts() -> None:
+    rng = random.Random(6)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+        assert stored_blocks(text) == split_blocks(text), repr(text)
+        stored = normalize_page(text)
+        assert stored_blocks(stored) == split_blocks(stored), repr(stored)
+
+
+def test_stored_blocks_of_a_stored_page_are_its_pieces() -> None:
+    stored = normalize_page("Title\n\n  A  first\tparagraph.\r\nSecond one.\u2028Footer")
+    assert stored_blocks(stored) == ["Title", "A first paragraph.", "Second one.", "Footer"]
+    assert stored_blocks("") == [] and stored_blocks("\n\n") == []
+
+
+
+def test_split_blocks_collapses_whitespace_of_every_line() -> None:
+    """The general split, fast path or not, gives each non-empty line with its whitespace collapsed."""
+    rng = random.Random(9)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+        expected = [" ".join(line.split()) for line in text.split("\n")]
+        assert split_blocks(text) == [block for block in expected if block], repr(text)

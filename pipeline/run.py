@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import re
 import uuid
@@ -679,8 +680,15 @@ def _worker_pool(workers: int) -> Iterator[Executor | None]:
     from pipeline.langid import warm_up
 
     warm_up()
-    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
-        yield pool
+    # Objects made so far (modules, patterns, the model) are left out of the cyclic collector's passes:
+    # a forked worker's collections would otherwise walk them all, touching and so copying every page
+    # they share with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,

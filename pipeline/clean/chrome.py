@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from enum import Enum
 
@@ -100,17 +101,16 @@ class PageChrome:
         return _appeal_blocks(self.blocks, self.lowered, self._appeal)
 
 
-def repeated_blocks(blocks: Sequence[str]) -> tuple[set[int], set[int]]:
+def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:
     """Blocks that occur more than once on the page, and those of them that are sentences.
 
     Repeated sentences are picture captions shown twice by a gallery or teasers listed in two widgets: an
     article does not repeat its own paragraphs. A repeated headline or name may be the article's title or
     byline coming back in a breadcrumb, so only sentences (long blocks, or ones ending like a sentence)
     are chrome; every repeat is part of a widget, though, which is no break in the article around it.
+    `copies` is `Counter(blocks)` when the caller has it already.
     """
-    seen: dict[str, int] = {}
-    for block in blocks:
-        seen[block] = seen.get(block, 0) + 1
+    seen = copies if copies is not None else Counter(blocks)
     repeated = {i for i, block in enumerate(blocks) if seen[block] > 1}
     return repeated, {i for i in repeated if _is_sentence(blocks[i])}
 

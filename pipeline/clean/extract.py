@@ -141,7 +141,7 @@ def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: se
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
     chrome_before, copies = set(removed), Counter(blocks)
-    repeated, sentences = repeated_blocks(blocks)
+    repeated, sentences = repeated_blocks(blocks, copies)
     for index in sorted(sentences):
         if index > 0 and blocks[index - 1] == blocks[index] and index - 1 not in chrome_before and \
                 copies[blocks[index]] == 2:

@@ -37,7 +37,10 @@ def _redecode(match: re.Match[str]) -> str:
 
 def normalize_text(text: str) -> str:
     """NFC, plain spaces, no invisible characters, unified newlines, mojibake repaired; blank lines kept."""
-    text = repair_mojibake(text)
+    return _normalize_repaired(repair_mojibake(text))
+
+
+def _normalize_repaired(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
@@ -50,8 +53,12 @@ def split_blocks(text: str) -> list[str]:
     A rendered page's text has one visual block per line (blank lines between them are optional), so
     every non-empty line is a block.
     """
-    lines = text.split("\n")
-    if _collapsed(text, lines):  # most pages: no line to rebuild word by word
+    return _blocks(text, text.split("\n"))
+
+
+def _blocks(text: str, lines: list[str], printable: bool | None = None) -> list[str]:
+    """split_blocks of `text` split at newlines into `lines`; `printable`: whether every line is, if known."""
+    if _collapsed(text, lines, printable):  # most pages: no line to rebuild word by word
         return [line for line in lines if line]
     blocks = (" ".join(line.split()) for line in lines)
     return [block for block in blocks if block]
@@ -71,15 +78,34 @@ def stored_blocks(text: str) -> list[str]:
     return blocks
 
 
-def _collapsed(text: str, lines: list[str]) -> bool:
+def _collapsed(text: str, lines: list[str], printable: bool | None = None) -> bool:
     """Whether no line of `text` (`lines`: it split at newlines) has whitespace to collapse: only printable
     characters (every whitespace character but the space is a control or a separator, which `isprintable`
     rejects), no run of spaces and none at a line's edge. Whole-text tests in C, instead of splitting
-    every line into words and joining them again."""
-    return all(map(str.isprintable, lines)) and "  " not in text and " \n" not in text and \
+    every line into words and joining them again. `printable` is the first test's answer, if known."""
+    if printable is None:
+        printable = all(map(str.isprintable, lines))
+    return printable and "  " not in text and " \n" not in text and \
         "\n " not in text and not text.startswith(" ") and not text.endswith(" ")
+
+
+def normalized_blocks(text: str) -> list[str]:
+    """`split_blocks(normalize_text(text))`: the blocks of the page's canonical form.
+
+    Most pages hold nothing for the rewrites: every character they replace or remove (carriage returns,
+    line and paragraph separators, odd spaces, invisible and control characters) is unprintable, so a
+    page whose every line is printable only goes through NFC, and its lines are split and checked once.
+    """
+    text = repair_mojibake(text)
+    lines = text.split("\n")
+    if not all(map(str.isprintable, lines)):
+        return split_blocks(_normalize_repaired(text))
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text:  # rare: decomposed accents; the composed text is split and checked anew
+        return split_blocks(composed)
+    return _blocks(text, lines, printable=True)
 
 
 def normalize_page(text: str) -> str:
     """The canonical stored form of a page: normalized blocks separated by one blank line."""
-    return "\n\n".join(split_blocks(normalize_text(text)))
+    return "\n\n".join(normalized_blocks(text))

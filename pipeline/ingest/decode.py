@@ -32,7 +32,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _WESTERN_LOOKALIKES = {"ascii", "utf_8", "cp1250", "cp1252", "latin_1", "cp1257", "cp850", "cp437"}
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = frozenset([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# Every other byte: deleting them leaves the control bytes, counted at C speed (a regex scan of a page
+# cost more than decoding it).
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
 
 
 class UndecodableError(ValueError):
@@ -69,7 +72,7 @@ def decode_bytes(data: bytes) -> Decoded:
             raise UndecodableError("binary", f"{nul_count} NUL bytes in {len(data)} bytes: not text")
         data = data.replace(b"\x00", b"")
         repairs.append(f"removed {nul_count} NUL bytes")
-    controls = len(_CONTROL_BYTES.findall(data[:65536]))
+    controls = len(data[:65536].translate(None, _NOT_CONTROL_BYTES))
     if controls > max(16, min(len(data), 65536) // 20):
         raise UndecodableError("binary", f"{controls} control bytes in the first 64 KiB: not text")
     try:

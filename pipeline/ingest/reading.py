@@ -9,6 +9,8 @@ import zlib
 from dataclasses import dataclass
 
 _CHUNK = 1 << 20
+# The first read of a page: most pages fit.
+_FIRST_READ = 1 << 16
 
 
 @dataclass(slots=True)
@@ -94,9 +96,21 @@ def digest_file(path: str, digest: FileDigest) -> None:
 
 
 def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:
-    """Up to `cap` bytes, and whether the stream held more (never holding more than cap+1 in memory)."""
-    data = stream.read(cap + 1)
-    if len(data) > cap:
+    """Up to `cap` bytes, and whether the stream held more (never holding more than cap+1 in memory).
+
+    Read in growing chunks: one `read(cap + 1)` has the buffered reader allocate cap+1 bytes (8 MB by
+    default) for every page, most of them a few KB; that allocation cost more than reading the page.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= cap:
+        chunk = stream.read(min(cap + 1 - size, max(_FIRST_READ, size)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    data = b"".join(chunks)
+    if size > cap:
         return data[:cap], True
     return data, False
 

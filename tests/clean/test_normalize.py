@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from pipeline.clean.normalize import normalize_page, split_blocks, stored_blocks
+from pipeline.clean.normalize import normalize_page, normalize_text, normalized_blocks, split_blocks, stored_blocks
 
 # Pieces that make texts near the stored form and off it: words, every kind of whitespace, blank lines,
 # controls and invisible characters, letters of other scripts.
@@ -36,3 +36,15 @@ def test_split_blocks_collapses_whitespace_of_every_line() -> None:
         text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
         expected = [" ".join(line.split()) for line in text.split("\n")]
         assert split_blocks(text) == [block for block in expected if block], repr(text)
+
+
+def test_normalized_blocks_are_the_blocks_of_the_normalized_text() -> None:
+    """The fast path for already-normal pages gives what normalizing and then splitting gives."""
+    pieces = [*_PIECES, "e\u0301", "\u00e9", "Ã©", "Ã¼", "â€™", "\ufeff", "\u00ad", "\u202f"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert normalized_blocks(text) == split_blocks(normalize_text(text)), repr(text)
+        assert normalize_page(text) == "\n\n".join(split_blocks(normalize_text(text))), repr(text)
+        # What ingestion fingerprints are the blocks the cleaning splits the stored page into.
+        assert stored_blocks(normalize_page(text)) == normalized_blocks(text), repr(text)

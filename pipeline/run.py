@@ -28,7 +28,6 @@ import pyarrow.compute as pc
 from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
 from pipeline.clean.extract import content_hash, extract_article, language_sample
-from pipeline.clean.normalize import stored_blocks
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, correction
 from pipeline.ingest import split
@@ -204,7 +203,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
                             before = counter.pages[document.source]
-                            counter.add_page(document.source, stored_blocks(document.text), document.url)
+                            counter.add_fingerprints(document.source, document.fingerprints, document.url)
                             counted.write({"text_key": text_key, "source": document.source,
                                            "story": site_chrome.story_key(document.url), "row": pages - 1,
                                            "counted": counter.pages[document.source] != before})

@@ -23,6 +23,9 @@ class Page:
     published_hint: str | None = None
     input_encoding: str = "utf-8"
     repairs: list[str] = field(default_factory=list)
+    # site_chrome.page_fingerprints of the text's blocks: computed once at ingestion, where the blocks are at
+    # hand, for the site-chrome counts and staged for the cleaning's lookups; None when not computed.
+    fingerprints: list[int] | None = None
 
 
 @dataclass(slots=True)
@@ -73,6 +76,7 @@ PAGE_SCHEMA = pa.schema(
         ("input_encoding", pa.string()),
         ("repairs", pa.list_(pa.string())),
         ("text", pa.large_string()),
+        ("fingerprints", pa.list_(pa.int64())),
     ]
 )
 
@@ -131,6 +135,7 @@ def page_row(page: Page) -> dict:
         "input_encoding": page.input_encoding,
         "repairs": page.repairs,
         "text": page.text,
+        "fingerprints": page.fingerprints,
     }
 
 
@@ -145,6 +150,7 @@ def page_from_row(row: dict) -> Page:
         published_hint=row["published_hint"],
         input_encoding=row["input_encoding"],
         repairs=list(row["repairs"] or []),
+        fingerprints=row.get("fingerprints"),  # absent from pages staged before it was
     )
 
 

@@ -83,7 +83,7 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     paragraphs, so when blocks seen on other pages leave no body, the page is read on its own evidence.
     """
     blocks = stored_blocks(page.text)
-    site_repeats = set(site_model.chrome_blocks(page.source, blocks))
+    site_repeats = set(site_model.chrome_blocks(page.source, blocks, page.fingerprints))
     chrome = PageChrome(blocks)
     result = _extract(page, blocks, chrome, site_repeats, min_body_words)
     if isinstance(result, Rejection) and result.reason == "no_article" and site_repeats:

@@ -97,14 +97,17 @@ class BlockCounter:
     stories: set = field(default_factory=set)
 
     def add_page(self, source: str, blocks: Iterable[str], url: str | None = None) -> None:
+        self.add_fingerprints(source, page_fingerprints(list(blocks)), url)
+
+    def add_fingerprints(self, source: str, fingerprints: Iterable[int], url: str | None = None) -> None:
+        """`add_page` of a page whose blocks' `page_fingerprints` are known (ingestion stages them)."""
         key = story_key(url)
         if key is not None:
             if (source, key) in self.stories:
                 return
             self.stories.add((source, key))
         self.pages[source] += 1
-        for fingerprint in set(page_fingerprints(list(blocks))):
-            self.blocks[(source, fingerprint)] += 1
+        self.blocks.update([(source, fingerprint) for fingerprint in set(fingerprints)])
 
     def to_table(self) -> pa.Table:
         sources = [source for source, _ in self.blocks] + list(self.pages)
@@ -166,12 +169,15 @@ class SiteChromeModel:
             return False
         return pages >= PROSE_MIN_PAGES or len(block.split()) < PROSE_MIN_WORDS
 
-    def chrome_blocks(self, source: str, blocks: Sequence[str]) -> list[int]:
-        """The indices of the page's blocks that `is_chrome` would name, fingerprinted in one pass."""
+    def chrome_blocks(self, source: str, blocks: Sequence[str], fingerprints: Sequence[int] | None = None) -> list[int]:
+        """The indices of the page's blocks that `is_chrome` would name, fingerprinted in one pass; or
+        looked up by `fingerprints`, their `page_fingerprints` when ingestion staged them."""
         if not self.chrome:
             return []
+        if fingerprints is None or len(fingerprints) != len(blocks):
+            fingerprints = page_fingerprints(blocks)
         found = []
-        for index, fingerprint in enumerate(page_fingerprints(blocks)):
+        for index, fingerprint in enumerate(fingerprints):
             pages = self.chrome.get((source, fingerprint))
             if pages is not None and (pages >= PROSE_MIN_PAGES or len(blocks[index].split()) < PROSE_MIN_WORDS):
                 found.append(index)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from pipeline.clean.normalize import normalize_page
+from pipeline.clean.normalize import normalized_blocks
+from pipeline.clean.site_chrome import page_fingerprints
 from pipeline.ingest.decode import UndecodableError, decode_bytes
 from pipeline.ingest.files import InputFile
 from pipeline.ingest.reading import COMPRESSION_ERRORS, compression_reason, read_capped
@@ -82,20 +83,21 @@ def make_page(doc_id: str, origin: Origin, data: bytes | str, *, url: str | None
     except UndecodableError as exc:
         return origin.reject(doc_id, exc.reason, f"{location}: {exc.detail}", raw)
     text = decoded.text if decoded else str(data)
-    normalized = normalize_page(text)
-    if not normalized:
+    blocks = normalized_blocks(text)
+    if not blocks:
         return origin.reject(doc_id, "whitespace_only",
                              f"{location}: document holds only whitespace or invisible characters", raw)
     return Page(
         doc_id=doc_id,
         source=source_of(url, origin),
         source_file=origin.source_file,
-        text=normalized,
+        text="\n\n".join(blocks),  # the stored form: normalize_page
         url=url,
         title_hint=title,
         published_hint=published,
         input_encoding=decoded.encoding if decoded else "utf-8",
         repairs=decoded.repairs if decoded else [],
+        fingerprints=page_fingerprints(blocks),
     )
 
 

@@ -22,6 +22,8 @@ MOJIBAKE_MIN_MARKS = 3
 
 def repair_mojibake(text: str) -> str:
     """UTF-8 text that was decoded as cp1252 before it reached us, put back; other text is unchanged."""
+    if "Ã" not in text and "Â" not in text:  # every mark starts with one: most pages are spared the regex scan
+        return text
     if len(_MOJIBAKE_MARK.findall(text, 0, len(text))) < MOJIBAKE_MIN_MARKS:
         return text
     return _MOJIBAKE_RUN.sub(_redecode, text)

@@ -65,18 +65,18 @@ def page_fingerprints(blocks: Sequence[str]) -> list[int]:
     """`block_fingerprint` of each of a page's blocks, folded and digit-blind in one pass over the page.
 
     Blocks hold no newline, and case folding and the digit rewrite never cross one, so the joined page
-    splits back into the same blocks, each folded as on its own: a page costs two scans, not two per block.
+    splits back into the same blocks, each folded as on its own: a page costs two scans and one encoding,
+    not two and one per block.
     """
     if not blocks:
         return []
     folded = "\n".join(blocks).casefold()
     if _DIGITS.search(folded):
         folded = _DIGITS.sub("0", folded)
-    keys = folded.split("\n")
+    keys = folded.encode("utf-8").split(b"\n")
     if len(keys) != len(blocks):  # a block with a newline of its own: fingerprint each on its own
         return [block_fingerprint(block) for block in blocks]
-    return [(int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") >> 1) or 1
-            for key in keys]
+    return [(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") >> 1) or 1 for key in keys]
 
 
 def story_key(url: str | None) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -25,7 +27,7 @@ class Page:
     repairs: list[str] = field(default_factory=list)
     # site_chrome.page_fingerprints of the text's blocks: computed once at ingestion, where the blocks are at
     # hand, for the site-chrome counts and staged for the cleaning's lookups; None when not computed.
-    fingerprints: list[int] | None = None
+    fingerprints: Sequence[int] | None = None
 
 
 @dataclass(slots=True)
@@ -76,7 +78,9 @@ PAGE_SCHEMA = pa.schema(
         ("input_encoding", pa.string()),
         ("repairs", pa.list_(pa.string())),
         ("text", pa.large_string()),
-        ("fingerprints", pa.list_(pa.int64())),
+        # Page.fingerprints packed as little-endian int64s (pack_fingerprints): a list<int64> column made a
+        # Python int of every one when a batch of pages was read, and their memory stayed with the process.
+        ("fingerprints", pa.binary()),
     ]
 )
 
@@ -135,7 +139,7 @@ def page_row(page: Page) -> dict:
         "input_encoding": page.input_encoding,
         "repairs": page.repairs,
         "text": page.text,
-        "fingerprints": page.fingerprints,
+        "fingerprints": None if page.fingerprints is None else pack_fingerprints(page.fingerprints),
     }
 
 
@@ -150,8 +154,16 @@ def page_from_row(row: dict) -> Page:
         published_hint=row["published_hint"],
         input_encoding=row["input_encoding"],
         repairs=list(row["repairs"] or []),
-        fingerprints=row.get("fingerprints"),  # absent from pages staged before it was
+        fingerprints=unpack_fingerprints(row.get("fingerprints")),  # absent from pages staged before it was
     )
+
+
+def pack_fingerprints(fingerprints: Sequence[int]) -> bytes:
+    return struct.pack(f"<{len(fingerprints)}q", *fingerprints)
+
+
+def unpack_fingerprints(packed: bytes | None) -> tuple[int, ...] | None:
+    return None if packed is None else struct.unpack(f"<{len(packed) // 8}q", packed)
 
 
 def article_row(article: Article) -> dict:

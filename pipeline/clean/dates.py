@@ -283,7 +283,7 @@ def _settled_order(languages: Sequence[str] | None, url: str | None, langs: tupl
 
 def _mdy_vote(text: str, langs: tuple[str, ...]) -> int:
     """A short block's say on the order: + for month-first dates written in it, - for day-first ones."""
-    if len(text) > MAX_BLOCK_CHARS or not _PREFILTER.search(text):
+    if len(text) > MAX_BLOCK_CHARS or not _may_hold_date(text):
         return 0
     vote = 0
     for h in _hits(text, langs):
@@ -299,6 +299,13 @@ def _mdy_vote(text: str, langs: tuple[str, ...]) -> int:
 # --------------------------------------------------------------------------- public: one string
 
 _PREFILTER = re.compile(r"(?<!\d)(?:19|20|21)\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_hold_date(text: str) -> bool:
+    """`_PREFILTER` finds a year or a numeric date. Every match holds a digit, which most blocks lack: `re`
+    finds that one character class ~6x faster than it tries the prefilter's branches at every position."""
+    return _DIGIT.search(text) is not None and _PREFILTER.search(text) is not None
 
 
 @lru_cache(maxsize=32)
@@ -323,7 +330,7 @@ def _fallback_parser(langs: tuple[str, ...], mdy: bool) -> Any:
 
 
 def _fallback(text: str, langs: tuple[str, ...], mdy: bool) -> datetime | None:
-    if len(text) > MAX_BLOCK_CHARS or not _PREFILTER.search(text):
+    if len(text) > MAX_BLOCK_CHARS or not _may_hold_date(text):
         return None
     try:
         got = _fallback_parser(langs[:4], mdy).get_date_data(text).date_obj
@@ -538,7 +545,7 @@ class PageDates:
         opening = len(text) > MAX_BLOCK_CHARS
         if opening:
             text = text[:OPENING_DATE_CHARS]
-        if not text or not _PREFILTER.search(text) or _FOOTER.search(text):
+        if not text or not _may_hold_date(text) or _FOOTER.search(text):
             return None
         got = _first(text, self.langs, mdy)
         if got is None or (opening and got[2] > 0) or _EMBED.search(text, max(0, got[2] - 40), got[2]):

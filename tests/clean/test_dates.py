@@ -248,3 +248,15 @@ def test_page_dates_answers_as_find_dateline_on_the_blanked_page(seed: int) -> N
         shown = [i for i in range(first, last) if rng.random() < 0.8]
         blanked = [block if i in shown else "" for i, block in enumerate(blocks)]
         assert dates.find(shown) == find_dateline(blanked, languages, url)
+
+
+def test_the_digit_gate_keeps_the_prefilter_answer() -> None:
+    from pipeline.clean.dates import _PREFILTER, _may_hold_date
+
+    rng = random.Random(7)
+    alphabet = "ab 19202112./-:٢٠١٣۱۲" + "0123456789"
+    texts = ["", "Olympia 2022", "١٢/٠٣/٢٢", "no digits here", *(
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000))]
+    assert any(_PREFILTER.search(text) for text in texts) and not all(_PREFILTER.search(text) for text in texts)
+    for text in texts:
+        assert _may_hold_date(text) == (_PREFILTER.search(text) is not None), text

@@ -239,8 +239,10 @@ def slug_words(url: str | None) -> set[str]:
 
 def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
+    if not slug:  # a page without a URL (or a slug of noise words): no block's words need reading
+        return 0.0
     words = {word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block))}
-    if not words or not slug:
+    if not words:
         return 0.0
     slug = {word[:SLUG_STEM] for word in slug}
     return 2 * len(words & slug) / (len(words) + len(slug))

@@ -19,6 +19,9 @@ _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_cons
 # the Kelvin sign 'k'; Python's `re` documentation names exactly these four). A text holding one of
 # them is not gated: `str.lower` does not turn them into their ASCII letter.
 _ODD_CASE_PARTNERS = ("\u0130", "\u0131", "\u017f", "\u212a")
+# What `str.lower` leaves of those that it does not make ASCII ('ı', 'ſ'; 'İ' becomes 'i' and this combining
+# dot; the Kelvin sign becomes 'k'). 'İ' is also the one character whose lowercase is longer than itself.
+_ODD_PARTNERS_LOWERED = ("\u0307", "\u0131", "\u017f")
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -124,6 +127,21 @@ class GatedPattern:
         if self.literals is None or self.folded:
             return self
         return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in text))
+
+    def within_lowered(self, lowered: str) -> GatedPattern | None:
+        """For a case-insensitive pattern: the gate for the lowercase forms of the pieces of a text whose
+        lowercase is `lowered` (its blocks'), narrowed to the literals it holds; ask it with `search_lowered`.
+        None when the text holds an odd case partner that `str.lower` does not make the ASCII letter the
+        pattern matches it as: then the pieces' lowercase cannot stand for them."""
+        if self.literals is None or not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+            return None
+        return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in lowered))
+
+    def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
+        """`pattern.search(text, pos)`, gated on `lowered`, the `str.lower()` of `text`, for a gate made by
+        `within_lowered`: without odd partners, `lowered[pos:]` is the lowercase of `text[pos:]`."""
+        tail = lowered[pos:] if pos else lowered
+        return self.pattern.search(text, pos) if any(literal in tail for literal in self.literals) else None
 
     def findall(self, text: str) -> list:
         return self.pattern.findall(text) if self.may_match(text) else []

@@ -75,7 +75,8 @@ def _page_blocks(rng: random.Random) -> list[str]:
 
     phrases = ["Cookie settings", "Sign up for our newsletter", "Jetzt spenden!", "Support our journalism",
                "Become a member", "Foto: Reuters", "Follow us on X", "Soutenez-nous", "Hazte socio", "blog",
-               "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism."]
+               "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism.",
+               "Foto: \u0130stanbul", "\u017fhutter\u017ftock"]
     page = next(generate(1, seed=rng.randrange(10_000)))
     blocks = [block for block in page.text.split("\n") if block.strip()]
     for _ in range(rng.randint(0, 6)):
@@ -96,3 +97,30 @@ def test_page_chrome_equals_the_per_block_rules() -> None:
         chrome = PageChrome(blocks)
         assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
         assert chrome.appeals() == appeal_blocks(blocks)
+
+
+def test_lowered_gate_of_a_page_finds_what_the_pattern_finds() -> None:
+    """A case-insensitive gate narrowed to a page's lowercase answers on each block's lowercase as the
+    pattern does on the block, from any position; a page with an odd case partner gets no such gate."""
+    gate = GatedPattern(CAPTION_CREDIT)
+    rng = random.Random(11)
+    words = ["(Photo:", "Getty", "Images)", "/", "AFP", "Crédit", ":", "Credit:", "ESA", "PHOTO", "foto", "Bild",
+             "the", "city", "Reuters", "via", "ap", ")", "©", "Quelle:", "dpa", "\u212a", "ISTOCK", "σ", "ΑΣ"]
+    pages, gated = 0, 0
+    for _ in range(600):
+        blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 10))) for _ in range(rng.randint(1, 8))]
+        if rng.random() < 0.1:
+            blocks.append(rng.choice(["\u0130stanbul foto", "\u017fhutter\u017ftock", "bıld", "I\u0307"]))
+        lowered = [block.lower() for block in blocks]
+        page_gate = gate.within_lowered("\n\n".join(lowered))
+        pages += 1
+        if page_gate is None:
+            assert any(odd in "".join(blocks) for odd in ("\u0130", "\u0131", "\u017f", "\u0307"))
+            continue
+        gated += 1
+        for block, low in zip(blocks, lowered, strict=True):
+            for pos in (0, max(0, len(block) - 20), len(block) // 2):
+                expected = CAPTION_CREDIT.search(block, pos)
+                found = page_gate.search_lowered(block, low, pos)
+                assert (found and found.span()) == (expected and expected.span()), (block, pos)
+    assert 0 < gated < pages

@@ -529,14 +529,20 @@ class PageDates:
     def _vote(self, i: int) -> int:
         vote = self._votes.get(i)
         if vote is None:
-            vote = self._votes[i] = _mdy_vote(self._text(i), self.langs)
+            vote = self._votes[i] = _mdy_vote(self._text(i), self.langs) if self._has_digit(i) else 0
         return vote
+
+    def _has_digit(self, i: int) -> bool:
+        """Whether block i can hold a date at all: collapsing its spaces adds no digit, so most blocks are
+        ruled out before they are collapsed."""
+        block = self.blocks[i]
+        return isinstance(block, str) and _DIGIT.search(block) is not None
 
     def _read(self, i: int, mdy: bool) -> tuple[datetime, str, int, bool] | None:
         """The block's candidate date (when, as written, where, whether it opens a paragraph), or None."""
         key = (i, mdy)
         if key not in self._reads:
-            self._reads[key] = self._candidate(self._text(i), mdy)
+            self._reads[key] = self._candidate(self._text(i), mdy) if self._has_digit(i) else None
         return self._reads[key]
 
     def _candidate(self, text: str, mdy: bool) -> tuple[datetime, str, int, bool] | None:

@@ -391,3 +391,16 @@ def test_the_writers_post_after_the_name_is_no_second_author() -> None:
     assert find_header(blocks, 1, 3, None, set(), function_words("de"), body_end=5).authors == ["Anna Weber"]
     blocks[2] = "By Staff Writer"  # a post alone is what the page names
     assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Staff Writer"]
+
+
+def test_word_limits_read_as_a_full_split_does() -> None:
+    import random
+
+    from pipeline.clean.structure import _more_words_than
+
+    rng = random.Random(3)
+    pieces = ["a", "Wort", " ", "  ", "\t", "\u00a0", "\u2003", "\n", "x.y", ""]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for limit in (0, 1, 3, 8, 16, 24):
+            assert _more_words_than(text, limit) == (len(text.split()) > limit), (text, limit)

@@ -533,10 +533,14 @@ class PageDates:
         return vote
 
     def _has_digit(self, i: int) -> bool:
-        """Whether block i can hold a date at all: collapsing its spaces adds no digit, so most blocks are
-        ruled out before they are collapsed."""
+        """Whether the part of block i that is read for a date holds a digit at all. Collapsing spaces adds no
+        digit, so a short block is ruled out before it is collapsed; of a long one only the opening counts."""
         block = self.blocks[i]
-        return isinstance(block, str) and _DIGIT.search(block) is not None
+        if not isinstance(block, str):
+            return False
+        if len(block) > MAX_BLOCK_CHARS and len(text := self._text(i)) > MAX_BLOCK_CHARS:
+            return _DIGIT.search(text, 0, OPENING_DATE_CHARS) is not None
+        return _DIGIT.search(block) is not None
 
     def _read(self, i: int, mdy: bool) -> tuple[datetime, str, int, bool] | None:
         """The block's candidate date (when, as written, where, whether it opens a paragraph), or None."""

@@ -11,7 +11,7 @@ section boundary ("Comments", "Related articles") nor a long stretch of chrome.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -177,18 +177,6 @@ def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: S
     return runs, weights
 
 
-def _heading_test(pattern: re.Pattern[str]) -> Callable[[str], bool]:
-    """Whether a short block matches a heading pattern, remembered: a page's runs are looked for several
-    times (after each title candidate) and a site's headings recur on all its pages."""
-    return lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(lambda block: pattern.match(block) is not None)
-
-
-_is_section_boundary = _heading_test(SECTION_BOUNDARY)
-_is_read_also = _heading_test(READ_ALSO)
-_is_comment_boundary = _heading_test(COMMENT_BOUNDARY)
-_is_comment_count = _heading_test(COMMENT_COUNT)
-
-
 def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
           start: int) -> tuple[list[list[int]], list[float], list[bool]]:
     """`article_runs`, and for each run whether a boundary that only ends an article (its comments: related
@@ -205,15 +193,15 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
         if link:  # the headline an inline 'Read also:' links to
             link = False
             gap_blocks += 1
-        elif evidence[i].words <= BOUNDARY_MAX_WORDS and _is_section_boundary(blocks[i]):
-            if runs and gap_blocks == 0 and _is_read_also(blocks[i]):
+        elif evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
+            if runs and gap_blocks == 0 and READ_ALSO.match(blocks[i]):
                 link = True  # right after a paragraph: one link inside the text, which goes on below it
                 gap_blocks += 1
                 continue
             boundary = True
-            ending = ending or _is_comment_boundary(blocks[i])
+            ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
             gap_blocks += 1
-        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and _is_comment_count(blocks[i]):
+        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(blocks[i]):
             boundary = ending = True
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:

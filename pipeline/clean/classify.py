@@ -54,14 +54,27 @@ class Verdict(Enum):
     BAD = "bad"
 
 
+# What a short block heads (`Evidence.heading`), as bits: a section after the text ('Related articles'), an
+# inline link to another story ('Read also:'), the comments, a count of comments opening a call to write one.
+SECTION = 1
+READ_ALSO_LINK = 2
+COMMENT_SECTION = 4
+COMMENT_CALL = 8
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What one block says about itself; kept small and computed in one pass over its words."""
+    """What one block says about itself; kept small and computed in one pass over its words.
+
+    `heading` holds what the block heads (SECTION ... COMMENT_CALL bits, 0 for most blocks): the runs of
+    the article are looked for several times per page, and remembered short blocks recur on a site's pages.
+    """
 
     chars: int
     words: int
     stopword_share: float
     terminal: bool
+    heading: int
 
 
 def count_words(text: str) -> int:
@@ -89,10 +102,23 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     if stops is None:
         unspaced = len(_UNSPACED.findall(block))
         chars = len(block) + (UNSPACED_CHAR_WEIGHT - 1) * unspaced
-        return Evidence(chars, count_words(block), STOPWORDS_HIGH if terminal else 0.0, terminal)
+        words = count_words(block)
+        return Evidence(chars, words, STOPWORDS_HIGH if terminal else 0.0, terminal, _heading(block, words))
     tokens = _WORD.findall(block)
     hits = sum(map(stops.__contains__, map(str.casefold, tokens)))  # the count of stop words, in C loops
-    return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
+    words = len(tokens)
+    return Evidence(len(block), words, hits / words if tokens else 0.0, terminal, _heading(block, words))
+
+
+def _heading(block: str, words: int) -> int:
+    """What a block of this many words heads: a section heading is short (BOUNDARY_MAX_WORDS), a comment
+    count opens at most a short call (COMMENT_COUNT_MAX_WORDS)."""
+    if words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(block):
+        return SECTION | (READ_ALSO_LINK if READ_ALSO.match(block) else 0) | \
+            (COMMENT_SECTION if COMMENT_BOUNDARY.match(block) else 0)
+    if words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(block):
+        return COMMENT_CALL
+    return 0
 
 
 # Navigation and footer lines recur on every page of a site: the evidence of short blocks is remembered
@@ -193,15 +219,15 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
         if link:  # the headline an inline 'Read also:' links to
             link = False
             gap_blocks += 1
-        elif evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
-            if runs and gap_blocks == 0 and READ_ALSO.match(blocks[i]):
+        elif (heading := evidence[i].heading) & SECTION:
+            if runs and gap_blocks == 0 and heading & READ_ALSO_LINK:
                 link = True  # right after a paragraph: one link inside the text, which goes on below it
                 gap_blocks += 1
                 continue
             boundary = True
-            ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
+            ending = ending or bool(heading & COMMENT_SECTION)
             gap_blocks += 1
-        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(blocks[i]):
+        elif heading & COMMENT_CALL:
             boundary = ending = True
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipeline.clean.cues import AUTHOR_LINK, AUTHOR_LINK_NAMED, BYLINE_PREFIX, INTERFACE_WORDS, ROLE_WORDS
@@ -243,11 +244,18 @@ def slug_words(url: str | None) -> set[str]:
     return {word for word in _SLUG_WORD.findall(_fold(urlsplit(url).path)) if word not in _SLUG_NOISE}
 
 
+@lru_cache(maxsize=4096)
+def _stems(block: str) -> frozenset[str]:
+    """A block's words as a slug writes them, cut to their stems; remembered, as the title is looked for
+    among the same headlines up to three times a page, and a site's menus and teasers recur."""
+    return frozenset(word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block)))
+
+
 def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
     if not slug:  # a page without a URL (or a slug of noise words): no block's words need reading
         return 0.0
-    words = {word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block))}
+    words = _stems(block)
     if not words:
         return 0.0
     slug = {word[:SLUG_STEM] for word in slug}

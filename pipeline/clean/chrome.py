@@ -17,7 +17,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.prefilter import GatedPattern
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -32,8 +32,9 @@ _APPEAL_GAP = 2
 APPEAL_CALL_WORDS = 25
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
 REPEAT_MIN_WORDS = 12
-# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none.
-_CHROME_PHRASE = GatedPattern(CHROME_PHRASE)
+# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none; the
+# chrome phrases only with the phrases whose words a block holds.
+_CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = GatedPattern(CAPTION_CREDIT)
 

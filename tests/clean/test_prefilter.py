@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pipeline.clean.cues import APPEAL_PHRASE, CAPTION_CREDIT, CHROME_PHRASE
-from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, GatedPattern, required_literals
+from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, BranchedPattern, GatedPattern, alternatives, required_literals
 
 
 def test_literals_of_a_small_pattern() -> None:
@@ -124,3 +124,33 @@ def test_lowered_gate_of_a_page_finds_what_the_pattern_finds() -> None:
                 found = page_gate.search_lowered(block, low, pos)
                 assert (found and found.span()) == (expected and expected.span()), (block, pos)
     assert 0 < gated < pages
+
+
+def test_alternatives_of_a_phrase_list() -> None:
+    assert alternatives(re.compile(r"(a[|)]b|c\|d|(e|f))")) == ("a[|)]b", "c\\|d", "(e|f)")
+    assert alternatives(re.compile(r"([]|]x|y)")) == ("[]|]x", "y")
+    assert alternatives(re.compile(r"(a)(b)")) is None and alternatives(re.compile(r"a|b")) is None
+    assert alternatives(re.compile(r"(\ba|\bb)")) is None  # the parser takes the common '\b' out: left whole
+    assert alternatives(re.compile(r"(a|b)\1")) is None
+    assert len(alternatives(CHROME_PHRASE) or ()) > 40
+
+
+def test_branched_phrase_list_counts_what_the_pattern_finds() -> None:
+    """Run with only the alternatives whose literals a text holds, over a page's narrowed literals too,
+    the phrase list counts the matches the whole list finds."""
+    gate = BranchedPattern.of(CHROME_PHRASE)
+    assert isinstance(gate, BranchedPattern)
+    rng = random.Random(5)
+    words = [w for literal in gate.literals for w in literal.split()] + [
+        "the", "to", "on", "us", "our", "blog", "login", "sign", "up", "in", "posted", "this", "entry", "was",
+        "follow", "me", "twitter", "privacy", "policy", "(c)", "2024", "©", "terms", "of", "use", ",", "."]
+    matched = 0
+    for _ in range(400):
+        blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) for _ in range(rng.randint(1, 6))]
+        page = gate.within("\n\n".join(blocks))
+        for block in blocks:
+            expected = min(len(CHROME_PHRASE.findall(block)), 2)
+            assert gate.count(block, 2) == expected == page.count(block, 2), block
+            assert page.count(block, 1) == min(expected, 1)
+            matched += expected > 0
+    assert matched > 100

@@ -158,10 +158,8 @@ def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
     blocks costs no more than its length.
     """
     n = len(verdicts)
-    previous = _nearest(verdicts, range(n), ignore_near=True)
-    following = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=True)
-    previous_any = _nearest(verdicts, range(n), ignore_near=False)
-    following_any = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=False)
+    previous, previous_any = _nearest(verdicts, range(n))
+    following, following_any = _nearest(verdicts, range(n - 1, -1, -1))
     settled = list(verdicts)
     for i, verdict in enumerate(verdicts):
         if verdict is not Verdict.SHORT:
@@ -183,16 +181,21 @@ def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return settled
 
 
-def _nearest(verdicts: Sequence[Verdict], order: range, ignore_near: bool) -> list[Verdict]:
-    """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge)."""
+def _nearest(verdicts: Sequence[Verdict], order: range) -> tuple[list[Verdict], list[Verdict]]:
+    """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge):
+    good or bad, and good, bad or near-good; both in one sweep."""
     nearest = [Verdict.BAD] * len(verdicts)
-    last = Verdict.BAD
+    nearest_any = [Verdict.BAD] * len(verdicts)
+    last = last_any = Verdict.BAD
     for i in order:
         nearest[i] = last
+        nearest_any[i] = last_any
         verdict = verdicts[i]
-        if verdict is Verdict.GOOD or verdict is Verdict.BAD or (verdict is Verdict.NEAR and not ignore_near):
-            last = verdict
-    return nearest
+        if verdict is Verdict.GOOD or verdict is Verdict.BAD:
+            last = last_any = verdict
+        elif verdict is Verdict.NEAR:
+            last_any = verdict
+    return nearest, nearest_any
 
 
 def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],

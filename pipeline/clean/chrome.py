@@ -36,7 +36,7 @@ REPEAT_MIN_WORDS = 12
 # chrome phrases only with the phrases whose words a block holds.
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
-_CAPTION_CREDIT = GatedPattern(CAPTION_CREDIT)
+_CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
 
 
 class Shape(Enum):

@@ -214,7 +214,8 @@ class BranchedPattern(GatedPattern):
     `re` tries every alternative at every position: on a block holding the word of one phrase (or a word
     like 'blog' that holds one's literal), a list of 50 costs 50 times that phrase. An alternative whose
     required literals a text lacks matches nowhere in it, so the ones kept, in their order, match exactly
-    where the whole list does. `literals` are all alternatives' literals.
+    where the whole list does. `literals` are all alternatives' literals. A case-insensitive list is run
+    so only on lowercased texts (`within_lowered`, `search_lowered`); otherwise as a GatedPattern.
     """
 
     __slots__ = ("_parts", "_by_literal", "_compiled")
@@ -226,8 +227,8 @@ class BranchedPattern(GatedPattern):
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> GatedPattern:
-        """The branched form of a case-sensitive phrase list; a plain GatedPattern for other patterns."""
-        parts = alternatives(pattern) if not pattern.flags & re.IGNORECASE else None
+        """The branched form of a phrase list; a plain GatedPattern for other patterns."""
+        parts = alternatives(pattern)
         needed = [required_literals(re.compile(part, pattern.flags)) for part in parts or ()]
         if parts is None or any(literals is None for literals in needed):
             return GatedPattern(pattern)
@@ -238,24 +239,47 @@ class BranchedPattern(GatedPattern):
         return cls(pattern, parts, {literal: tuple(found) for literal, found in by_literal.items()},
                    tuple(sorted(by_literal, key=lambda s: (len(s), s))), {})
 
-    def within(self, text: str) -> BranchedPattern:
+    def within(self, text: str) -> GatedPattern:
+        if self.folded:
+            return self
+        return self._narrowed(text)
+
+    def within_lowered(self, lowered: str) -> GatedPattern | None:
+        if not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+            return None
+        return self._narrowed(lowered)
+
+    def _narrowed(self, text: str) -> BranchedPattern:
         return BranchedPattern(self.pattern, self._parts, self._by_literal,
                                tuple(literal for literal in self.literals if literal in text), self._compiled)
 
-    def count(self, text: str, limit: int) -> int:
-        if limit <= 0:
-            return 0
+    def _for(self, text: str) -> re.Pattern[str] | None:
+        """The alternatives the literals in `text` call for, compiled once per set; None when it holds none."""
         branches: set[int] = set()
         for literal in self.literals:
             if literal in text:
                 branches.update(self._by_literal[literal])
         if not branches:
-            return 0
+            return None
         key = tuple(sorted(branches))
         pattern = self._compiled.get(key)
         if pattern is None:
             pattern = self._compiled[key] = re.compile(
                 "(?:" + "|".join(self._parts[index] for index in key) + ")", self.pattern.flags)
+        return pattern
+
+    def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
+        pattern = self._for(lowered[pos:] if pos else lowered)
+        return pattern.search(text, pos) if pattern is not None else None
+
+    def count(self, text: str, limit: int) -> int:
+        if self.folded:
+            return super().count(text, limit)
+        if limit <= 0:
+            return 0
+        pattern = self._for(text)
+        if pattern is None:
+            return 0
         found = 0
         for _ in pattern.finditer(text):
             found += 1

@@ -99,10 +99,11 @@ def test_page_chrome_equals_the_per_block_rules() -> None:
         assert chrome.appeals() == appeal_blocks(blocks)
 
 
-def test_lowered_gate_of_a_page_finds_what_the_pattern_finds() -> None:
+@pytest.mark.parametrize("make", [GatedPattern, BranchedPattern.of], ids=["gated", "branched"])
+def test_lowered_gate_of_a_page_finds_what_the_pattern_finds(make) -> None:  # noqa: ANN001 - a constructor
     """A case-insensitive gate narrowed to a page's lowercase answers on each block's lowercase as the
     pattern does on the block, from any position; a page with an odd case partner gets no such gate."""
-    gate = GatedPattern(CAPTION_CREDIT)
+    gate = make(CAPTION_CREDIT)
     rng = random.Random(11)
     words = ["(Photo:", "Getty", "Images)", "/", "AFP", "Crédit", ":", "Credit:", "ESA", "PHOTO", "foto", "Bild",
              "the", "city", "Reuters", "via", "ap", ")", "©", "Quelle:", "dpa", "\u212a", "ISTOCK", "σ", "ΑΣ"]

@@ -17,7 +17,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.prefilter import GatedPattern
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -32,10 +32,11 @@ _APPEAL_GAP = 2
 APPEAL_CALL_WORDS = 25
 # A block repeated on its page is chrome from this many words on (or from 5 when it ends like a sentence).
 REPEAT_MIN_WORDS = 12
-# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none.
-_CHROME_PHRASE = GatedPattern(CHROME_PHRASE)
+# The phrase lists are run only on blocks holding one of their literal words: most blocks hold none; the
+# chrome phrases only with the phrases whose words a block holds.
+_CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
-_CAPTION_CREDIT = GatedPattern(CAPTION_CREDIT)
+_CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
 
 
 class Shape(Enum):
@@ -58,17 +59,20 @@ def shape_of(block: str) -> Shape:
 
 def chrome_reason(block: str) -> str | None:
     """Why a block, by itself, is interface text rather than article; None when it may be article."""
-    return _chrome_reason(block, block.lower(), _CHROME_PHRASE)
+    return _chrome_reason(block, block.lower(), _CHROME_PHRASE, None)
 
 
-def _chrome_reason(block: str, lowered: str, phrase: GatedPattern) -> str | None:
+def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: GatedPattern | None) -> str | None:
+    """`credit`: the caption credits' gate for lowercased blocks (`GatedPattern.within_lowered`), if any."""
     if CHROME_BLOCK.match(block):
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
-    if len(block) <= CAPTION_MAX_CHARS and (CAPTION_OPENING.match(block) or
-                                            _CAPTION_CREDIT.search(block, max(0, len(block) - CAPTION_TAIL_CHARS))):
-        return "caption"
+    if len(block) <= CAPTION_MAX_CHARS:
+        tail = max(0, len(block) - CAPTION_TAIL_CHARS)
+        if CAPTION_OPENING.match(block) or (_CAPTION_CREDIT.search(block, tail) if credit is None else
+                                            credit.search_lowered(block, lowered, tail)):
+            return "caption"
     hits = phrase.count(lowered, 2)  # one or two matches is all the rule below tells apart
     if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
         return "prompt"
@@ -80,10 +84,11 @@ class PageChrome:
 
     Each block is lowercased once for both, and the phrase lists' literal gates are narrowed to the
     literals the page holds: a block tests the few of them its page has instead of all (a literal in a
-    block is in the page's lowercased blocks joined, so no match is lost).
+    block is in the page's lowercased blocks joined, so no match is lost). The caption credits' gate, which
+    is case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
-    __slots__ = ("blocks", "lowered", "_phrase", "_appeal")
+    __slots__ = ("blocks", "lowered", "_phrase", "_appeal", "_credit")
 
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
@@ -91,10 +96,11 @@ class PageChrome:
         page = "\n\n".join(self.lowered)
         self._phrase = _CHROME_PHRASE.within(page)
         self._appeal = _APPEAL_PHRASE.within(page)
+        self._credit = _CAPTION_CREDIT.within_lowered(page)
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
-        return _chrome_reason(self.blocks[index], self.lowered[index], self._phrase)
+        return _chrome_reason(self.blocks[index], self.lowered[index], self._phrase, self._credit)
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""

@@ -54,14 +54,27 @@ class Verdict(Enum):
     BAD = "bad"
 
 
+# What a short block heads (`Evidence.heading`), as bits: a section after the text ('Related articles'), an
+# inline link to another story ('Read also:'), the comments, a count of comments opening a call to write one.
+SECTION = 1
+READ_ALSO_LINK = 2
+COMMENT_SECTION = 4
+COMMENT_CALL = 8
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What one block says about itself; kept small and computed in one pass over its words."""
+    """What one block says about itself; kept small and computed in one pass over its words.
+
+    `heading` holds what the block heads (SECTION ... COMMENT_CALL bits, 0 for most blocks): the runs of
+    the article are looked for several times per page, and remembered short blocks recur on a site's pages.
+    """
 
     chars: int
     words: int
     stopword_share: float
     terminal: bool
+    heading: int
 
 
 def count_words(text: str) -> int:
@@ -89,10 +102,23 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
     if stops is None:
         unspaced = len(_UNSPACED.findall(block))
         chars = len(block) + (UNSPACED_CHAR_WEIGHT - 1) * unspaced
-        return Evidence(chars, count_words(block), STOPWORDS_HIGH if terminal else 0.0, terminal)
+        words = count_words(block)
+        return Evidence(chars, words, STOPWORDS_HIGH if terminal else 0.0, terminal, _heading(block, words))
     tokens = _WORD.findall(block)
     hits = sum(map(stops.__contains__, map(str.casefold, tokens)))  # the count of stop words, in C loops
-    return Evidence(len(block), len(tokens), hits / len(tokens) if tokens else 0.0, terminal)
+    words = len(tokens)
+    return Evidence(len(block), words, hits / words if tokens else 0.0, terminal, _heading(block, words))
+
+
+def _heading(block: str, words: int) -> int:
+    """What a block of this many words heads: a section heading is short (BOUNDARY_MAX_WORDS), a comment
+    count opens at most a short call (COMMENT_COUNT_MAX_WORDS)."""
+    if words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(block):
+        return SECTION | (READ_ALSO_LINK if READ_ALSO.match(block) else 0) | \
+            (COMMENT_SECTION if COMMENT_BOUNDARY.match(block) else 0)
+    if words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(block):
+        return COMMENT_CALL
+    return 0
 
 
 # Navigation and footer lines recur on every page of a site: the evidence of short blocks is remembered
@@ -132,10 +158,8 @@ def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
     blocks costs no more than its length.
     """
     n = len(verdicts)
-    previous = _nearest(verdicts, range(n), ignore_near=True)
-    following = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=True)
-    previous_any = _nearest(verdicts, range(n), ignore_near=False)
-    following_any = _nearest(verdicts, range(n - 1, -1, -1), ignore_near=False)
+    previous, previous_any = _nearest(verdicts, range(n))
+    following, following_any = _nearest(verdicts, range(n - 1, -1, -1))
     settled = list(verdicts)
     for i, verdict in enumerate(verdicts):
         if verdict is not Verdict.SHORT:
@@ -157,16 +181,21 @@ def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return settled
 
 
-def _nearest(verdicts: Sequence[Verdict], order: range, ignore_near: bool) -> list[Verdict]:
-    """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge)."""
+def _nearest(verdicts: Sequence[Verdict], order: range) -> tuple[list[Verdict], list[Verdict]]:
+    """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge):
+    good or bad, and good, bad or near-good; both in one sweep."""
     nearest = [Verdict.BAD] * len(verdicts)
-    last = Verdict.BAD
+    nearest_any = [Verdict.BAD] * len(verdicts)
+    last = last_any = Verdict.BAD
     for i in order:
         nearest[i] = last
+        nearest_any[i] = last_any
         verdict = verdicts[i]
-        if verdict is Verdict.GOOD or verdict is Verdict.BAD or (verdict is Verdict.NEAR and not ignore_near):
-            last = verdict
-    return nearest
+        if verdict is Verdict.GOOD or verdict is Verdict.BAD:
+            last = last_any = verdict
+        elif verdict is Verdict.NEAR:
+            last_any = verdict
+    return nearest, nearest_any
 
 
 def article_runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence[Evidence],
@@ -193,15 +222,15 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
         if link:  # the headline an inline 'Read also:' links to
             link = False
             gap_blocks += 1
-        elif evidence[i].words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(blocks[i]):
-            if runs and gap_blocks == 0 and READ_ALSO.match(blocks[i]):
+        elif (heading := evidence[i].heading) & SECTION:
+            if runs and gap_blocks == 0 and heading & READ_ALSO_LINK:
                 link = True  # right after a paragraph: one link inside the text, which goes on below it
                 gap_blocks += 1
                 continue
             boundary = True
-            ending = ending or bool(COMMENT_BOUNDARY.match(blocks[i]))
+            ending = ending or bool(heading & COMMENT_SECTION)
             gap_blocks += 1
-        elif evidence[i].words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(blocks[i]):
+        elif heading & COMMENT_CALL:
             boundary = ending = True
             gap_blocks += 1
         elif verdicts[i] is Verdict.GOOD:

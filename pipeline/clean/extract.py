@@ -18,7 +18,7 @@ from pipeline.clean.classify import (
     strongest_run,
 )
 from pipeline.clean.cues import BIO_OPENING, INGREDIENTS_HEADING, READ_ALSO
-from pipeline.clean.dates import find_dateline, parse_published_at
+from pipeline.clean.dates import Dateline, PageDates, parse_published_at
 from pipeline.clean.normalize import stored_blocks
 from pipeline.clean.site_chrome import SiteChromeModel
 from pipeline.clean.stopwords import function_words
@@ -314,18 +314,18 @@ def body_confidence(body: list[int], first_pass: list[Verdict], evidence: list) 
 
 
 def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, region: list[int],
-                   languages: list[str] | None, url: str | None):
+                   languages: list[str] | None, url: str | None) -> Dateline | None:
     """The dateline near the header first, then just after the body, then anywhere that is not chrome.
 
-    Only those zones' blocks are shown to the date finder: a date parser is slow, and a date in a
-    teaser far from the article is not the article's date.
+    Only those zones' blocks are shown to the date finder: a date in a teaser far from the article is not
+    the article's date. Each block is read once, whichever zones show it.
     """
     body_end = region[-1] if region else len(blocks)
     zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 3), (body_end + 1, body_end + 8),
              (0, len(blocks))]
+    dates = PageDates(blocks, languages, url)
     for first, last in zones:
-        shown = [b if first <= i < last and i not in removed else "" for i, b in enumerate(blocks)]
-        found = find_dateline(shown, languages=languages, url=url)
+        found = dates.find(i for i in range(first, min(last, len(blocks))) if i not in removed)
         if found is not None:
             return found
     return None

@@ -19,6 +19,9 @@ _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_cons
 # the Kelvin sign 'k'; Python's `re` documentation names exactly these four). A text holding one of
 # them is not gated: `str.lower` does not turn them into their ASCII letter.
 _ODD_CASE_PARTNERS = ("\u0130", "\u0131", "\u017f", "\u212a")
+# What `str.lower` leaves of those that it does not make ASCII ('ı', 'ſ'; 'İ' becomes 'i' and this combining
+# dot; the Kelvin sign becomes 'k'). 'İ' is also the one character whose lowercase is longer than itself.
+_ODD_PARTNERS_LOWERED = ("\u0307", "\u0131", "\u017f")
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -125,6 +128,21 @@ class GatedPattern:
             return self
         return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in text))
 
+    def within_lowered(self, lowered: str) -> GatedPattern | None:
+        """For a case-insensitive pattern: the gate for the lowercase forms of the pieces of a text whose
+        lowercase is `lowered` (its blocks'), narrowed to the literals it holds; ask it with `search_lowered`.
+        None when the text holds an odd case partner that `str.lower` does not make the ASCII letter the
+        pattern matches it as: then the pieces' lowercase cannot stand for them."""
+        if self.literals is None or not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+            return None
+        return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in lowered))
+
+    def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
+        """`pattern.search(text, pos)`, gated on `lowered`, the `str.lower()` of `text`, for a gate made by
+        `within_lowered`: without odd partners, `lowered[pos:]` is the lowercase of `text[pos:]`."""
+        tail = lowered[pos:] if pos else lowered
+        return self.pattern.search(text, pos) if any(literal in tail for literal in self.literals) else None
+
     def findall(self, text: str) -> list:
         return self.pattern.findall(text) if self.may_match(text) else []
 
@@ -143,3 +161,128 @@ class GatedPattern:
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`; a match lies in text[pos:], so only that part is tested."""
         return self.pattern.search(text, pos) if self.may_match(text[pos:] if pos else text) else None
+
+
+def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The alternatives of a pattern written as one group of them ('(a|b|c)'), as source texts; None for any
+    other shape, or one this reading cannot split safely (comments, back-references)."""
+    source = pattern.pattern.strip() if pattern.flags & re.VERBOSE else pattern.pattern
+    if (pattern.flags & re.VERBOSE and "#" in source) or "(?P=" in source or re.search(r"\\[1-9]", source):
+        return None
+    if not source.startswith("(") or source.startswith("(?"):
+        return None
+    parts, start, depth, i = [], 1, 0, 0
+    while i < len(source):
+        character = source[i]
+        if character == "\\":
+            i += 2
+            continue
+        if character == "[":  # a class: skip to its end ('[]...]' and '[^]...]' hold a literal ']')
+            i += 2 if source.startswith("[^", i) else 1
+            i += 1 if source.startswith("]", i) else 0
+            while i < len(source) and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                if i != len(source) - 1:
+                    return None  # the group is not the whole pattern
+                parts.append(source[start:i])
+        elif character == "|" and depth == 1:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    if len(parts) < 2 or depth != 0:
+        return None
+    # The split must be the parser's: one group holding exactly this many alternatives (the parser takes a
+    # prefix common to all out of them: then the pattern is left whole).
+    parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    if len(parsed) != 1 or parsed[0][0] is not sre_constants.SUBPATTERN:
+        return None
+    inner = list(parsed[0][1][3])
+    if len(inner) != 1 or inner[0][0] is not sre_constants.BRANCH or len(inner[0][1][1]) != len(parts):
+        return None
+    return tuple(parts)
+
+
+class BranchedPattern(GatedPattern):
+    """A phrase list (one group of alternatives) run on a text with only the alternatives whose literals
+    the text holds.
+
+    `re` tries every alternative at every position: on a block holding the word of one phrase (or a word
+    like 'blog' that holds one's literal), a list of 50 costs 50 times that phrase. An alternative whose
+    required literals a text lacks matches nowhere in it, so the ones kept, in their order, match exactly
+    where the whole list does. `literals` are all alternatives' literals. A case-insensitive list is run
+    so only on lowercased texts (`within_lowered`, `search_lowered`); otherwise as a GatedPattern.
+    """
+
+    __slots__ = ("_parts", "_by_literal", "_compiled")
+
+    def __init__(self, pattern: re.Pattern[str], parts: tuple[str, ...], by_literal: dict[str, tuple[int, ...]],
+                 literals: tuple[str, ...], compiled: dict[tuple[int, ...], re.Pattern[str]]) -> None:
+        super().__init__(pattern, literals)
+        self._parts, self._by_literal, self._compiled = parts, by_literal, compiled
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> GatedPattern:
+        """The branched form of a phrase list; a plain GatedPattern for other patterns."""
+        parts = alternatives(pattern)
+        needed = [required_literals(re.compile(part, pattern.flags)) for part in parts or ()]
+        if parts is None or any(literals is None for literals in needed):
+            return GatedPattern(pattern)
+        by_literal: dict[str, list[int]] = {}
+        for index, literals in enumerate(needed):
+            for literal in literals or ():
+                by_literal.setdefault(literal, []).append(index)
+        return cls(pattern, parts, {literal: tuple(found) for literal, found in by_literal.items()},
+                   tuple(sorted(by_literal, key=lambda s: (len(s), s))), {})
+
+    def within(self, text: str) -> GatedPattern:
+        if self.folded:
+            return self
+        return self._narrowed(text)
+
+    def within_lowered(self, lowered: str) -> GatedPattern | None:
+        if not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+            return None
+        return self._narrowed(lowered)
+
+    def _narrowed(self, text: str) -> BranchedPattern:
+        return BranchedPattern(self.pattern, self._parts, self._by_literal,
+                               tuple(literal for literal in self.literals if literal in text), self._compiled)
+
+    def _for(self, text: str) -> re.Pattern[str] | None:
+        """The alternatives the literals in `text` call for, compiled once per set; None when it holds none."""
+        branches: set[int] = set()
+        for literal in self.literals:
+            if literal in text:
+                branches.update(self._by_literal[literal])
+        if not branches:
+            return None
+        key = tuple(sorted(branches))
+        pattern = self._compiled.get(key)
+        if pattern is None:
+            pattern = self._compiled[key] = re.compile(
+                "(?:" + "|".join(self._parts[index] for index in key) + ")", self.pattern.flags)
+        return pattern
+
+    def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
+        pattern = self._for(lowered[pos:] if pos else lowered)
+        return pattern.search(text, pos) if pattern is not None else None
+
+    def count(self, text: str, limit: int) -> int:
+        if self.folded:
+            return super().count(text, limit)
+        if limit <= 0:
+            return 0
+        pattern = self._for(text)
+        if pattern is None:
+            return 0
+        found = 0
+        for _ in pattern.finditer(text):
+            found += 1
+            if found == limit:
+                break
+        return found

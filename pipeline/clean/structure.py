@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipeline.clean.cues import AUTHOR_LINK, AUTHOR_LINK_NAMED, BYLINE_PREFIX, INTERFACE_WORDS, ROLE_WORDS
@@ -102,10 +103,17 @@ class Header:
     indices: set[int] = field(default_factory=set)
 
 
+def _more_words_than(block: str, limit: int) -> bool:
+    """`len(block.split()) > limit`, without splitting a paragraph past its first `limit` words: the header's
+    rules ask it of the body's long blocks too."""
+    return len(block.split(None, limit)) > limit
+
+
 def is_headline(block: str) -> bool:
     """Headline shape: a handful of words, not a sentence ending in a full stop."""
-    words = len(block.split())
-    return 3 <= words <= 40 and not block.endswith((".", ":", ";", ",")) and not block.startswith(("©", "http"))
+    if block.endswith((".", ":", ";", ",")) or block.startswith(("©", "http")):
+        return False  # most of a page's long blocks: told without splitting them
+    return 3 <= len(block.split(None, 40)) <= 40  # up to 41 parts: 41 means more than 40 words
 
 
 def looks_like_name(text: str) -> bool:
@@ -126,7 +134,7 @@ def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only:
     A bare name holds no stop word of the page's language (`stops`): German capitalises every noun, and
     'Die Ausstellung' is no one's name.
     """
-    if len(block.split()) > 16:
+    if _more_words_than(block, 16):
         return []
     if not prefixed_only and (titled := _TITLED_NAME.match(block)):
         return [titled["name"]]
@@ -145,7 +153,7 @@ def parse_byline(block: str, stops: frozenset[str] = frozenset(), prefixed_only:
 
 def inline_byline(block: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """The author a byline word introduces anywhere in a short block ('Posted on 1 May by Jane Doe'), else []."""
-    if len(block.split()) > INLINE_BYLINE_MAX_WORDS:
+    if _more_words_than(block, INLINE_BYLINE_MAX_WORDS):
         return []
     for match in _INLINE_BYLINE.finditer(block):
         name = match["name"].strip(" .,")
@@ -194,14 +202,14 @@ def author_link(blocks: Sequence[str], excluded: set[int], stops: frozenset[str]
     von Stefanus', or a name just above 'Kirjoittajan muut jutut' / 'zu allen Rezepten vom Autor'.
     Returns the names and the index of the block holding them."""
     for index, block in enumerate(blocks):
-        if len(block) > AUTHOR_LINK_MAX_CHARS or len(block.split()) > AUTHOR_LINK_MAX_WORDS:
+        if len(block) > AUTHOR_LINK_MAX_CHARS or _more_words_than(block, AUTHOR_LINK_MAX_WORDS):
             continue
         if (named := AUTHOR_LINK_NAMED.match(block.strip())) and 1 <= len(named["name"].split()) <= 4 and \
                 named["name"][0].isupper() and named["name"].split()[0].casefold() not in stops:
             return [named["name"]], None
         if AUTHOR_LINK.match(block.strip()):
             for above in range(index - 1, max(-1, index - 1 - AUTHOR_LINK_LOOKBACK), -1):
-                if above in excluded or len(blocks[above].split()) > BARE_BYLINE_MAX_WORDS:
+                if above in excluded or _more_words_than(blocks[above], BARE_BYLINE_MAX_WORDS):
                     continue
                 if (names := parse_byline(blocks[above], stops)) and all(looks_like_name(n) for n in names):
                     return names, above
@@ -210,7 +218,7 @@ def author_link(blocks: Sequence[str], excluded: set[int], stops: frozenset[str]
 
 def dateline_author(block: str, written: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """A name standing beside the date in a dateline ('Tina Klostermeier 15.12.2022', '04.02.2022 | A B')."""
-    if len(block.split()) > 16 or not written or written not in block:
+    if _more_words_than(block, 16) or not written or written not in block:
         return []
     rest = _DIGITS_RUN.sub(" | ", block.replace(written, " | "))
     for part in _DATELINE_PARTS.split(rest):
@@ -237,10 +245,19 @@ def slug_words(url: str | None) -> set[str]:
     return {word for word in _SLUG_WORD.findall(_fold(urlsplit(url).path)) if word not in _SLUG_NOISE}
 
 
+@lru_cache(maxsize=4096)
+def _stems(block: str) -> frozenset[str]:
+    """A block's words as a slug writes them, cut to their stems; remembered, as the title is looked for
+    among the same headlines up to three times a page, and a site's menus and teasers recur."""
+    return frozenset(word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block)))
+
+
 def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
-    words = {word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block))}
-    if not words or not slug:
+    if not slug:  # a page without a URL (or a slug of noise words): no block's words need reading
+        return 0.0
+    words = _stems(block)
+    if not words:
         return 0.0
     slug = {word[:SLUG_STEM] for word in slug}
     return 2 * len(words & slug) / (len(words) + len(slug))
@@ -267,9 +284,9 @@ def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], bef
 def _title_shaped(block: str) -> bool:
     """A title: up to 30 words, not ending like a sentence cut short or a label (',', ';', ':'), and more
     than an icon's letter or two."""
-    words = len(block.split())
-    return 1 <= words <= TITLE_MAX_WORDS and not block.endswith((".", ",", ";", ":", "…")) \
-        and not block.startswith(("©", "http")) and _MIN_LETTERS.search(block) is not None
+    if block.endswith((".", ",", ";", ":", "…")) or block.startswith(("©", "http")):
+        return False
+    return 1 <= len(block.split(None, TITLE_MAX_WORDS)) <= TITLE_MAX_WORDS and _MIN_LETTERS.search(block) is not None
 
 
 def _shown_elsewhere(blocks: Sequence[str], index: int) -> bool:
@@ -450,7 +467,7 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         # alone on its line further down the body ('Von A B' closing the article before what follows).
         end = body_end if body_end is not None else body_start
         for index in range(body_start + BYLINE_INTO_BODY, end):
-            if index not in excluded and len(blocks[index].split()) <= PREFIXED_BYLINE_MAX_WORDS and \
+            if index not in excluded and not _more_words_than(blocks[index], PREFIXED_BYLINE_MAX_WORDS) and \
                     (authors := parse_byline(blocks[index], stops, prefixed_only=True)) and \
                     all(looks_like_name(name) for name in authors):
                 header.authors = authors
@@ -461,7 +478,7 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         for index in range(end, min(len(blocks), end + BYLINE_AFTER_BODY)):
             if index in excluded:
                 continue
-            if len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS + 4 and \
+            if not _more_words_than(blocks[index], BARE_BYLINE_MAX_WORDS + 4) and \
                     (authors := inline_byline(blocks[index], stops)):
                 header.authors = authors
                 header.indices.add(index)
@@ -477,7 +494,7 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         for index in sorted(copies):
             after = index + 1
             if after < len(blocks) and after not in excluded and after + 1 not in copies and \
-                    len(blocks[after].split()) <= BARE_BYLINE_MAX_WORDS and \
+                    not _more_words_than(blocks[after], BARE_BYLINE_MAX_WORDS) and \
                     (names := parse_byline(blocks[after], stops)) and all(looks_like_name(n) for n in names):
                 header.authors = names
                 header.indices.add(after)
@@ -495,8 +512,9 @@ def find_header(blocks: Sequence[str], title_index: int | None, body_start: int,
         end = body_end if body_end is not None else body_start
         above = range(max(0, top), title_index) if title_index is not None else range(0)
         for index in [*above, *range(body_start, min(end, body_start + BYLINE_INTO_BODY)), *range(end, end + 3)]:
-            if index < len(blocks) and index not in excluded and len(blocks[index].split()) <= BARE_BYLINE_MAX_WORDS \
-                    and (authors := parse_byline(blocks[index], stops)):
+            if index < len(blocks) and index not in excluded and \
+                    not _more_words_than(blocks[index], BARE_BYLINE_MAX_WORDS) and \
+                    (authors := parse_byline(blocks[index], stops)):
                 near_dateline = dateline is not None and abs(index - dateline[0]) <= 2
                 if _credit_above_byline(blocks, index, stops) or \
                         (_among_short(blocks, index, excluded) and not near_dateline):

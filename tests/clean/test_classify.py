@@ -59,6 +59,39 @@ def test_context_pass_follows_jusText() -> None:
     assert context_pass([s, g]) == [b, g]
 
 
+def test_context_pass_equals_jusTexts_neighbour_search() -> None:
+    """The sweeps give what looking for each block's nearest deciding neighbours one by one gives."""
+    import random
+
+    def nearest(verdicts: list[Verdict], i: int, step: int, deciding: set[Verdict]) -> Verdict:
+        j = i + step
+        while 0 <= j < len(verdicts) and verdicts[j] not in deciding:
+            j += step
+        return verdicts[j] if 0 <= j < len(verdicts) else Verdict.BAD
+
+    def by_hand(verdicts: list[Verdict]) -> list[Verdict]:
+        good_bad, with_near = {Verdict.GOOD, Verdict.BAD}, {Verdict.GOOD, Verdict.BAD, Verdict.NEAR}
+        settled = list(verdicts)
+        for i, verdict in enumerate(verdicts):
+            before, after = nearest(verdicts, i, -1, good_bad), nearest(verdicts, i, 1, good_bad)
+            if verdict is Verdict.SHORT:
+                if before is after and before in good_bad:
+                    settled[i] = before
+                elif (before is Verdict.BAD and nearest(verdicts, i, -1, with_near) is Verdict.NEAR) or (
+                        after is Verdict.BAD and nearest(verdicts, i, 1, with_near) is Verdict.NEAR):
+                    settled[i] = Verdict.GOOD
+                else:
+                    settled[i] = Verdict.BAD
+            elif verdict is Verdict.NEAR:
+                settled[i] = Verdict.BAD if before is after is Verdict.BAD else Verdict.GOOD
+        return settled
+
+    rng = random.Random(2)
+    for _ in range(2000):
+        verdicts = [rng.choice(list(Verdict)) for _ in range(rng.randint(0, 12))]
+        assert context_pass(verdicts) == by_hand(verdicts), verdicts
+
+
 def test_context_pass_is_linear_on_long_pages() -> None:
     many = [Verdict.SHORT] * 50_000 + [Verdict.GOOD]
     assert context_pass(many)[-1] is Verdict.GOOD

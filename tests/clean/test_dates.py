@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.clean.dates import Dateline, find_dateline, parse_published_at
+from pipeline.clean.dates import Dateline, PageDates, find_dateline, parse_published_at
 
 
 def utc(*args: int) -> datetime:
@@ -217,3 +218,45 @@ def test_collapsed_equals_split_and_join() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert _collapsed(text) == " ".join(text.split()), repr(text)
+
+
+# Blocks that vote on the order, parse, repeat, open a paragraph or are footers and embeds.
+_ZONE_BLOCKS = [
+    "Home", "Posted 03/04/2022", "05/06/2021", "Story from 10/18/2021", "Comment 18/10/2021",
+    "Published 07/08/2020", "By Jane Doe", "Updated 04/05/2022 10:30 EST",
+    "May 16, 2020", "Veröffentlicht am 8. Februar 2022", "Von Anna Muster", "© 2023 Example, 1. Januar 2023",
+    "— Jane (@jane) May 4, 2021", "Kurz notiert 9. Februar 2022", "12. August 2015 um 8:13", "Toll!",
+    "01.02.2022 Der Arbeitsmarkt ist gut in das Jahr gestartet, sagte die Behörde am Dienstag in einer "
+    "Mitteilung, die auch die Zahlen der Regionen nennt und mit dem Vorjahr vergleicht, wie jedes Jahr.",
+    "This sentence of template text holds a date, 2 March 2021, and repeats.", "Olympia 2022", "",
+]
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_page_dates_answers_as_find_dateline_on_the_blanked_page(seed: int) -> None:
+    """Each zone's answer, with every block read once per page, is the one-call answer on the page with the
+    blocks outside the zone blanked; zones in the order the cleaner asks them share one PageDates."""
+    rng = random.Random(seed)
+    blocks = [rng.choice(_ZONE_BLOCKS) for _ in range(rng.randint(1, 30))]
+    languages = rng.choice([None, ["en"], ["en-US"], ["en-GB"], ["de"], ["fr"]])
+    url = rng.choice([None, "https://example.co.uk/story", "https://example.com/2022/03/04/a-story/",
+                      "https://example.de/2023/10/30/titel/"])
+    dates = PageDates(blocks, languages, url)
+    for _ in range(4):
+        first = rng.randrange(len(blocks))
+        last = rng.randint(first, len(blocks))
+        shown = [i for i in range(first, last) if rng.random() < 0.8]
+        blanked = [block if i in shown else "" for i, block in enumerate(blocks)]
+        assert dates.find(shown) == find_dateline(blanked, languages, url)
+
+
+def test_the_digit_gate_keeps_the_prefilter_answer() -> None:
+    from pipeline.clean.dates import _PREFILTER, _may_hold_date
+
+    rng = random.Random(7)
+    alphabet = "ab 19202112./-:٢٠١٣۱۲" + "0123456789"
+    texts = ["", "Olympia 2022", "١٢/٠٣/٢٢", "no digits here", *(
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000))]
+    assert any(_PREFILTER.search(text) for text in texts) and not all(_PREFILTER.search(text) for text in texts)
+    for text in texts:
+        assert _may_hold_date(text) == (_PREFILTER.search(text) is not None), text

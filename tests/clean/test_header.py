@@ -391,3 +391,21 @@ def test_the_writers_post_after_the_name_is_no_second_author() -> None:
     assert find_header(blocks, 1, 3, None, set(), function_words("de"), body_end=5).authors == ["Anna Weber"]
     blocks[2] = "By Staff Writer"  # a post alone is what the page names
     assert find_header(blocks, 1, 3, None, set(), function_words("en"), body_end=5).authors == ["Staff Writer"]
+
+
+def test_word_limits_read_as_a_full_split_does() -> None:
+    import random
+
+    from pipeline.clean.structure import _MIN_LETTERS, TITLE_MAX_WORDS, _more_words_than, _title_shaped, is_headline
+
+    rng = random.Random(3)
+    pieces = ["a", "Wort", " ", "  ", "\t", "\u00a0", "\u2003", "\n", "x.y", "", ".", ":", "©", "http", "…"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 120)))
+        for limit in (0, 1, 3, 8, 16, 24):
+            assert _more_words_than(text, limit) == (len(text.split()) > limit), (text, limit)
+        words = len(text.split())
+        assert is_headline(text) == (3 <= words <= 40 and not text.endswith((".", ":", ";", ",")) and
+                                     not text.startswith(("©", "http"))), text
+        assert _title_shaped(text) == (1 <= words <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";", ":", "…"))
+                                       and not text.startswith(("©", "http")) and _MIN_LETTERS.search(text) is not None)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pipeline.clean.cues import APPEAL_PHRASE, CAPTION_CREDIT, CHROME_PHRASE
-from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, GatedPattern, required_literals
+from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, BranchedPattern, GatedPattern, alternatives, required_literals
 
 
 def test_literals_of_a_small_pattern() -> None:
@@ -75,7 +75,8 @@ def _page_blocks(rng: random.Random) -> list[str]:
 
     phrases = ["Cookie settings", "Sign up for our newsletter", "Jetzt spenden!", "Support our journalism",
                "Become a member", "Foto: Reuters", "Follow us on X", "Soutenez-nous", "Hazte socio", "blog",
-               "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism."]
+               "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism.",
+               "Foto: \u0130stanbul", "\u017fhutter\u017ftock"]
     page = next(generate(1, seed=rng.randrange(10_000)))
     blocks = [block for block in page.text.split("\n") if block.strip()]
     for _ in range(rng.randint(0, 6)):
@@ -96,3 +97,61 @@ def test_page_chrome_equals_the_per_block_rules() -> None:
         chrome = PageChrome(blocks)
         assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
         assert chrome.appeals() == appeal_blocks(blocks)
+
+
+@pytest.mark.parametrize("make", [GatedPattern, BranchedPattern.of], ids=["gated", "branched"])
+def test_lowered_gate_of_a_page_finds_what_the_pattern_finds(make) -> None:  # noqa: ANN001 - a constructor
+    """A case-insensitive gate narrowed to a page's lowercase answers on each block's lowercase as the
+    pattern does on the block, from any position; a page with an odd case partner gets no such gate."""
+    gate = make(CAPTION_CREDIT)
+    rng = random.Random(11)
+    words = ["(Photo:", "Getty", "Images)", "/", "AFP", "Crédit", ":", "Credit:", "ESA", "PHOTO", "foto", "Bild",
+             "the", "city", "Reuters", "via", "ap", ")", "©", "Quelle:", "dpa", "\u212a", "ISTOCK", "σ", "ΑΣ"]
+    pages, gated = 0, 0
+    for _ in range(600):
+        blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 10))) for _ in range(rng.randint(1, 8))]
+        if rng.random() < 0.1:
+            blocks.append(rng.choice(["\u0130stanbul foto", "\u017fhutter\u017ftock", "bıld", "I\u0307"]))
+        lowered = [block.lower() for block in blocks]
+        page_gate = gate.within_lowered("\n\n".join(lowered))
+        pages += 1
+        if page_gate is None:
+            assert any(odd in "".join(blocks) for odd in ("\u0130", "\u0131", "\u017f", "\u0307"))
+            continue
+        gated += 1
+        for block, low in zip(blocks, lowered, strict=True):
+            for pos in (0, max(0, len(block) - 20), len(block) // 2):
+                expected = CAPTION_CREDIT.search(block, pos)
+                found = page_gate.search_lowered(block, low, pos)
+                assert (found and found.span()) == (expected and expected.span()), (block, pos)
+    assert 0 < gated < pages
+
+
+def test_alternatives_of_a_phrase_list() -> None:
+    assert alternatives(re.compile(r"(a[|)]b|c\|d|(e|f))")) == ("a[|)]b", "c\\|d", "(e|f)")
+    assert alternatives(re.compile(r"([]|]x|y)")) == ("[]|]x", "y")
+    assert alternatives(re.compile(r"(a)(b)")) is None and alternatives(re.compile(r"a|b")) is None
+    assert alternatives(re.compile(r"(\ba|\bb)")) is None  # the parser takes the common '\b' out: left whole
+    assert alternatives(re.compile(r"(a|b)\1")) is None
+    assert len(alternatives(CHROME_PHRASE) or ()) > 40
+
+
+def test_branched_phrase_list_counts_what_the_pattern_finds() -> None:
+    """Run with only the alternatives whose literals a text holds, over a page's narrowed literals too,
+    the phrase list counts the matches the whole list finds."""
+    gate = BranchedPattern.of(CHROME_PHRASE)
+    assert isinstance(gate, BranchedPattern)
+    rng = random.Random(5)
+    words = [w for literal in gate.literals for w in literal.split()] + [
+        "the", "to", "on", "us", "our", "blog", "login", "sign", "up", "in", "posted", "this", "entry", "was",
+        "follow", "me", "twitter", "privacy", "policy", "(c)", "2024", "©", "terms", "of", "use", ",", "."]
+    matched = 0
+    for _ in range(400):
+        blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) for _ in range(rng.randint(1, 6))]
+        page = gate.within("\n\n".join(blocks))
+        for block in blocks:
+            expected = min(len(CHROME_PHRASE.findall(block)), 2)
+            assert gate.count(block, 2) == expected == page.count(block, 2), block
+            assert page.count(block, 1) == min(expected, 1)
+            matched += expected > 0
+    assert matched > 100

@@ -17,7 +17,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import asdict
 from typing import Any
@@ -50,6 +50,7 @@ from pipeline.schema import (
     page_row,
     rejection_row,
 )
+from pipeline.sink import manifest as manifest_file
 from pipeline.sink import publish
 from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows, open_parquet
 
@@ -438,13 +439,13 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     dropped, duplicates, duplicate_ids = _find_duplicates(shard_files)
 
     written_by_language: Counter = Counter()
-    written_by_file: Counter = Counter()
     writers: dict[str, StagedParquetWriter] = {}
     relative: dict[str, str] = {}
     file_counts: Counter = Counter()
     outputs: list[dict[str, Any]] = []
     try:
         for file_index, path in enumerate(shard_files):
+            written_by_file: Counter = Counter()  # this file's; spilled for the manifest (pipeline.sink.manifest)
             offset = 0
             for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
                 table = pa.Table.from_batches([batch])
@@ -466,6 +467,7 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
                     writer.write_table(part)
                     written_by_language[language] += part.num_rows
                     written_by_file.update(part["source_file"].to_pylist())
+            manifest_file.write_file_counts(path, written_by_file)
         for writer in writers.values():
             outputs.append(_committed(writer, relative))
     except BaseException:
@@ -480,39 +482,48 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     quarantine_files += storage.glob_files(work, "shard-*.clean.quarantine.parquet")
     quarantine_files += storage.glob_files(work, "shard-*.language.quarantine.parquet")
     quarantined_by_reason: Counter = Counter()
-    quarantined_by_file: Counter = Counter()
+    quarantined_at_publish: Counter = Counter()
     quarantine_path, quarantine_relative = target("quarantine", "part-00000.parquet")
     with StagedParquetWriter(quarantine_path, QUARANTINE_SCHEMA) as writer:
-        for batch in iter_batches(quarantine_files):
-            table = pa.Table.from_batches([batch])
-            writer.write_table(table)
-            quarantined_by_reason.update(table["reason"].to_pylist())
-            quarantined_by_file.update(table["source_file"].to_pylist())
+        for path in quarantine_files:
+            quarantined_by_file: Counter = Counter()
+            for batch in iter_batches([path]):
+                table = pa.Table.from_batches([batch])
+                writer.write_table(table)
+                quarantined_by_reason.update(table["reason"].to_pylist())
+                quarantined_by_file.update(table["source_file"].to_pylist())
+            manifest_file.write_file_counts(path, quarantined_by_file)
         for doc_id, (source_file, body) in duplicate_ids.items():
             writer.write(rejection_row(Rejection(doc_id, source_file, "dedup", "duplicate_id",
                                                  f"{source_file}: doc_id {doc_id!r} already used by another document "
                                                  "with different text", body.encode("utf-8"))))
             quarantined_by_reason["duplicate_id"] += 1
-            quarantined_by_file[source_file] += 1
+            quarantined_at_publish[source_file] += 1
     outputs.append({"path": quarantine_relative, "rows": writer.rows_written})
 
     duplicates_by_file = Counter(source_file for source_file, _ in duplicates.values())
-    manifest = _manifest(config, run_id, work, started_at, written_by_language, written_by_file,
-                         quarantined_by_reason, quarantined_by_file, duplicates, duplicates_by_file, outputs)
+    manifest = _manifest(config, run_id, work, started_at, written_by_language, quarantined_by_reason,
+                         quarantined_at_publish, duplicates, duplicates_by_file, outputs)
     if remote:
-        publish.commit_remote(config.output, partition, manifest)
+        scratch = storage.scratch_dir()
+        try:
+            manifest_local = os.path.join(scratch, "manifest.json")
+            manifest_file.write_manifest(manifest_local, manifest)
+            publish.commit_remote(config.output, partition, manifest_local, outputs)
+        finally:
+            storage.remove_tree(scratch)
         publish.remove_tree(work)
         publish.remove_stale_work(storage.dirname(work), storage.basename(work), STALE_WORK_AGE)
-        return manifest
+        return _without_inputs(manifest)
     manifest_staged = os.path.join(work, "manifest.json")
-    _write_json(manifest_staged, manifest)
+    manifest_file.write_manifest(manifest_staged, manifest)
 
     publish.publish_partition(config.output, partition, staging, manifest_staged, os.path.join(work, "retired"))
     publish.remove_tree(work)
     publish.remove_stale_work(os.path.dirname(work), os.path.basename(work), STALE_WORK_AGE)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
-    return manifest
+    return _without_inputs(manifest)
 
 
 def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[str, Any]:
@@ -554,21 +565,20 @@ def _find_duplicates(shard_files: list[str]) -> tuple[set[tuple[int, int]], dict
 
 
 def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,
-              written_by_file: Counter, quarantined_by_reason: Counter, quarantined_by_file: Counter,
+              quarantined_by_reason: Counter, quarantined_at_publish: Counter,
               duplicates: dict[str, tuple[str, str]], duplicates_by_file: Counter,
               outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The date's manifest; its `inputs` a StreamedList, made again from the work directory each time it is
+    read (once for the totals here, once by the writer), so that no list of every input file is held."""
     discovered = _read_json(storage.join(work, "discover.json"))
-    inputs = _per_file(entry for path in storage.glob_files(work, "shard-*.files.json") for entry in _read_json(path))
-    for rejection in discovered["rejections"]:
-        inputs.append({"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "",
-                       "documents_seen": 1})
-    for entry in inputs:
-        name = entry["path"]
-        entry["written"] = written_by_file.get(name, 0)
-        entry["quarantined"] = quarantined_by_file.get(name, 0)
-        entry["duplicates"] = duplicates_by_file.get(name, 0)
-        entry["balanced"] = entry["documents_seen"] == entry["written"] + entry["quarantined"] + entry["duplicates"]
-    seen = sum(entry["documents_seen"] for entry in inputs)
+
+    def inputs() -> Iterator[dict[str, Any]]:
+        return _input_entries(work, discovered["rejections"], duplicates_by_file, quarantined_at_publish)
+
+    entries = seen = 0
+    for entry in inputs():
+        entries += 1
+        seen += entry["documents_seen"]
     written = sum(written_by_language.values())
     quarantined = sum(quarantined_by_reason.values())
     return {
@@ -583,23 +593,40 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
         "written_by_language": dict(sorted(written_by_language.items())),
         "quarantined_by_reason": dict(sorted(quarantined_by_reason.items())),
         "duplicates": [{"doc_id": doc_id, "duplicate_of": kept} for doc_id, (_, kept) in sorted(duplicates.items())],
-        "inputs": inputs,
+        "inputs": manifest_file.StreamedList(inputs, entries),
         "skipped_files": discovered["skipped_files"],
         "outputs": outputs,
     }
 
 
-def _per_file(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per input file, in order: the ranges of a split file (in shard order) add up."""
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in entries:
-        key = (entry["root"], entry["path"])
-        if key in merged:
-            merged[key]["bytes"] += entry["bytes"]
-            merged[key]["documents_seen"] += entry["documents_seen"]
-        else:
-            merged[key] = dict(entry)
-    return list(merged.values())
+def _input_entries(work: str, rejections: list[dict[str, str]], duplicates_by_file: Counter,
+                   quarantined_at_publish: Counter) -> Iterator[dict[str, Any]]:
+    """The manifest's per-file entries: each shard's files with the rows per file its staged outputs spilled
+    (pipeline.sink.manifest), then the files discovery could not read."""
+    spills: dict[str, list[str]] = {}
+    for spill in storage.glob_files(work, "shard-*" + manifest_file.FILE_COUNTS_SUFFIX):
+        spills.setdefault(storage.basename(spill).split(".", 1)[0], []).append(
+            spill.removesuffix(manifest_file.FILE_COUNTS_SUFFIX))
+
+    def shards() -> Iterator[tuple[list[dict[str, Any]], Counter, Counter]]:
+        for path in storage.glob_files(work, "shard-*.files.json"):
+            outputs = spills.get(storage.basename(path).split(".", 1)[0], [])
+            yield (_read_json(path),
+                   manifest_file.read_file_counts(p for p in outputs if p.endswith(".languages.parquet")),
+                   manifest_file.read_file_counts(p for p in outputs if p.endswith(".quarantine.parquet")))
+
+    yield from manifest_file.input_entries(shards(), duplicates_by_file, quarantined_at_publish)
+    unreadable = manifest_file.read_file_counts([storage.join(work, "discover.quarantine.parquet")])
+    files = [{"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "", "documents_seen": 1}
+             for rejection in rejections]
+    yield from manifest_file.input_entries([(files, Counter(), unreadable)], duplicates_by_file,
+                                           quarantined_at_publish)
+
+
+def _without_inputs(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What publishing returns: the manifest but its per-file list, which can hold millions of entries
+    (read it from the published manifest, `read_manifest`)."""
+    return {key: value for key, value in manifest.items() if key != "inputs"}
 
 
 def read_manifest(output: str, ingest_date: dt.date) -> dict[str, Any]:

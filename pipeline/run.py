@@ -50,8 +50,8 @@ from pipeline.schema import (
     page_row,
     rejection_row,
 )
+from pipeline.sink import dedup, publish
 from pipeline.sink import manifest as manifest_file
-from pipeline.sink import publish
 from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows, open_parquet
 
 ROWS_PER_OUTPUT_FILE = 500_000
@@ -436,7 +436,8 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
             return os.path.join(staging, kind, *rest), os.path.join(kind, *rest)
 
     shard_files = storage.glob_files(work, "shard-*.languages.parquet")
-    dropped, duplicates, duplicate_ids = _find_duplicates(shard_files)
+    dropped = dedup.find_dropped(shard_files)
+    duplicates, duplicate_ids = dropped.duplicates, dropped.reused
 
     written_by_language: Counter = Counter()
     writers: dict[str, StagedParquetWriter] = {}
@@ -446,13 +447,14 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     try:
         for file_index, path in enumerate(shard_files):
             written_by_file: Counter = Counter()  # this file's; spilled for the manifest (pipeline.sink.manifest)
+            drops = dropped.rows[file_index] if dropped.any_in(file_index) else None
             offset = 0
             for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
                 table = pa.Table.from_batches([batch])
                 rows = range(offset, offset + table.num_rows)
                 offset += table.num_rows
-                if dropped:
-                    table = table.filter(pa.array([(file_index, row) not in dropped for row in rows]))
+                if drops is not None:
+                    table = table.filter(pa.array([not drops[row] for row in rows]))
                 for language in pc.unique(table["language"]).to_pylist():
                     part = table.filter(pc.equal(table["language"], language))
                     writer = writers.get(language)
@@ -529,39 +531,6 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
 def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[str, Any]:
     writer.commit()
     return {"path": relative[writer.path], "rows": writer.rows_written}
-
-
-def _find_duplicates(shard_files: list[str]) -> tuple[set[tuple[int, int]], dict[str, tuple[str, str]],
-                                                    dict[str, tuple[str, str]]]:
-    """Rows not to publish: exact duplicates (same body hash; the first in input order is kept) and
-    documents reusing another's doc_id with different text.
-
-    Returns the dropped (file index, row) positions, {duplicate doc_id: (source_file, kept doc_id)} and
-    {reused doc_id: (source_file, body)}.
-    """
-    first_by_hash: dict[str, str] = {}
-    seen_ids: set[str] = set()
-    dropped: set[tuple[int, int]] = set()
-    duplicates: dict[str, tuple[str, str]] = {}
-    reused: dict[str, tuple[str, str]] = {}
-    for file_index, path in enumerate(shard_files):
-        row = 0
-        for batch in iter_batches([path], columns=["doc_id", "content_hash", "source_file", "body"]):
-            for doc_id, digest, source_file, body in zip(*(batch.column(i).to_pylist() for i in range(4)),
-                                                         strict=True):
-                position = (file_index, row)
-                row += 1
-                kept = first_by_hash.get(digest)
-                if kept is not None:
-                    dropped.add(position)
-                    duplicates[f"{doc_id}" if doc_id not in duplicates else f"{doc_id}#{row}"] = (source_file, kept)
-                elif doc_id in seen_ids:
-                    dropped.add(position)
-                    reused[doc_id if doc_id not in reused else f"{doc_id}#{row}"] = (source_file, body)
-                else:
-                    first_by_hash[digest] = doc_id
-                seen_ids.add(doc_id)
-    return dropped, duplicates, reused
 
 
 def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,

@@ -30,7 +30,7 @@ from pipeline.clean import site_chrome
 from pipeline.clean.extract import content_hash, extract_article, language_sample
 from pipeline.clean.normalize import stored_blocks
 from pipeline.config import RunConfig
-from pipeline.counted_pages import COUNTED_SCHEMA, correction
+from pipeline.counted_pages import COUNTED_SCHEMA, CountedFiles, correction
 from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
@@ -230,7 +230,7 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
         pages = open_parquet(page_files[position]).read(columns=["source", "text"]).take(pa.array(rows, pa.int64()))
         return zip(pages["source"].to_pylist(), pages["text"].to_pylist(), strict=True)
 
-    corrected = correction((open_parquet(path).read() for path in counted_files), read_pages)
+    corrected = correction(CountedFiles(counted_files), read_pages)
     merged = _merge_in_slices(storage.glob_files(work, "shard-*.counts.parquet"), corrected)
     if not storage.is_remote(config.output):
         site_chrome.write_date_counts(config.output, config.ingest_date, merged)

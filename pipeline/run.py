@@ -409,7 +409,8 @@ def tag_language(article: Article) -> Rejection | None:
 
 
 def publish_date(config: RunConfig, run_id: str) -> dict[str, Any]:
-    """Dedup across shards, write the date's final partitions and manifest, and swap them in atomically."""
+    """Dedup across shards, write the date's final partitions and manifest, and swap them in atomically.
+    Returns the manifest but its per-file `inputs` (in the published file: read_manifest)."""
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         return publish_date_locked(config, run_id)
 

@@ -39,9 +39,9 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
     took for the story's first is itself a repeat of an earlier shard's text); shards without either left out.
 
     A page is the run's first of its story when its text is new to the run and its story is new among pages
-    with new texts. Sets of every text and story key would grow with the run (~100 MB on 400,000 pages), so
-    each question is answered a slice of keys (a range of the key's hash) at a time, reading `shards` once per
-    slice: it may be re-iterable from disk (CountedFiles).
+    with new texts. Sets of every text and story key would grow with the run (~100 MB on 400,000 pages, an
+    estimate from the objects' sizes), so each question is answered a slice of keys (a range of the key's
+    hash) at a time, reading `shards` once per slice: it may be re-iterable from disk (CountedFiles).
     """
     sizes = [table.num_rows for table in shards]
     slices = 1 << (sum(sizes) // ROWS_PER_SLICE).bit_length()  # a power of two: a slice is a bit mask

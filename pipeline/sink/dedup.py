@@ -2,11 +2,12 @@
 
 The rule, in input order: an article whose body hash an earlier *kept* article has is a duplicate of it; else
 one whose doc_id an earlier row used (whatever became of it) is a reused id; else it is kept. Held as one
-dict of every body hash and one set of every doc_id, a 400,000-page run costs the publishing process
-~150 MB. Both questions are about equal keys only, so they are answered a slice of keys at a time (a slice
-is a range of the key's hash), reading the staged columns once per slice: first which rows reuse an
-earlier row's doc_id (which needs only ids), then, per slice of body hashes, which rows are duplicates of
-a kept one. Each slice holds at most ~ROWS_PER_SLICE keys; the result is one byte per staged row.
+dict of every body hash and one set of every doc_id, a 400,000-page run would cost the publishing process
+~150 MB (an estimate from the objects' sizes). Both questions are about equal keys only, so they are
+answered a slice of keys (a range of the key's hash) at a time, reading the staged columns once per slice:
+first which rows reuse an earlier row's doc_id (which needs only ids), then, per slice of body hashes,
+which rows are duplicates of a kept one. Each slice holds at most ~ROWS_PER_SLICE keys; the result is one
+byte per staged row.
 """
 
 from __future__ import annotations

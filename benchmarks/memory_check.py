@@ -7,12 +7,14 @@ Run from the repo root:
 Generates the input once under --workdir (reused when present; generation is the slow part), runs the
 CLI in a child process and samples the resident memory of it and of each of its worker processes from
 /proc every 0.2 s; also prints the kernel's own peak (getrusage) for the main process and the largest
-worker. Issue goal: every worker under 300 MB whatever the input size.
+worker, and whether the manifest accounts for every input document. Issue goal: every process under 300 MB
+whatever the input size.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.bench_corpus import write_jsonl, write_text_corpus  # noqa: E402
+
+INGEST_DATE = "2024-11-01"
 
 
 def _rss_mb(pid: int) -> float:
@@ -46,7 +50,7 @@ def _children(pid: int) -> list[int]:
 
 
 def measure(inputs: str, output: str, workers: int, extra: list[str]) -> None:
-    command = [sys.executable, "-m", "pipeline", "run", inputs, "--out", output, "--date", "2024-11-01",
+    command = [sys.executable, "-m", "pipeline", "run", inputs, "--out", output, "--date", INGEST_DATE,
                "--workers", str(workers), *extra]
     print("$", " ".join(command), flush=True)
     started = time.perf_counter()
@@ -66,6 +70,21 @@ def measure(inputs: str, output: str, workers: int, extra: list[str]) -> None:
     print(f"sampled peak RSS: main {main_peak:.0f} MB; workers "
           + (", ".join(f"{peak:.0f}" for peak in worker_peaks.values()) or "none") + " MB")
     print(f"getrusage peak RSS of the largest process (main or worker): {usage.ru_maxrss / 1024:.0f} MB")
+    print_accounting(os.path.join(output, "manifests", f"ingest_date={INGEST_DATE}.json"))
+
+
+def print_accounting(manifest_path: str) -> None:
+    """Whether every input document is accounted for: seen = written + quarantined + duplicates, per file too."""
+    if not os.path.exists(manifest_path):
+        print("no manifest: the run did not publish")
+        return
+    with open(manifest_path, encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    counts = manifest["counts"]
+    unbalanced = sum(not entry["balanced"] for entry in manifest["inputs"])
+    print(f"accounted: {counts['documents_seen']} seen = {counts['written']} written + {counts['quarantined']} "
+          f"quarantined + {counts['duplicates']} duplicates: {counts['balanced']}; "
+          f"{len(manifest['inputs'])} input files, {unbalanced} unbalanced")
 
 
 def main() -> None:

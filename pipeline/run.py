@@ -17,7 +17,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import asdict
 from typing import Any
@@ -29,7 +29,7 @@ from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
 from pipeline.clean.extract import content_hash, extract_article, language_sample
 from pipeline.config import RunConfig
-from pipeline.counted_pages import COUNTED_SCHEMA, correction
+from pipeline.counted_pages import COUNTED_SCHEMA, CountedFiles, correction
 from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
@@ -49,7 +49,8 @@ from pipeline.schema import (
     page_row,
     rejection_row,
 )
-from pipeline.sink import publish
+from pipeline.sink import dedup, publish
+from pipeline.sink import manifest as manifest_file
 from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows, open_parquet
 
 ROWS_PER_OUTPUT_FILE = 500_000
@@ -228,7 +229,7 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
         pages = open_parquet(page_files[position]).read(columns=["source", "text"]).take(pa.array(rows, pa.int64()))
         return zip(pages["source"].to_pylist(), pages["text"].to_pylist(), strict=True)
 
-    corrected = correction((open_parquet(path).read() for path in counted_files), read_pages)
+    corrected = correction(CountedFiles(counted_files), read_pages)
     merged = _merge_in_slices(storage.glob_files(work, "shard-*.counts.parquet"), corrected)
     if not storage.is_remote(config.output):
         site_chrome.write_date_counts(config.output, config.ingest_date, merged)
@@ -407,7 +408,8 @@ def tag_language(article: Article) -> Rejection | None:
 
 
 def publish_date(config: RunConfig, run_id: str) -> dict[str, Any]:
-    """Dedup across shards, write the date's final partitions and manifest, and swap them in atomically."""
+    """Dedup across shards, write the date's final partitions and manifest, and swap them in atomically.
+    Returns the manifest but its per-file `inputs` (in the published file: read_manifest)."""
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         return publish_date_locked(config, run_id)
 
@@ -434,23 +436,25 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
             return os.path.join(staging, kind, *rest), os.path.join(kind, *rest)
 
     shard_files = storage.glob_files(work, "shard-*.languages.parquet")
-    dropped, duplicates, duplicate_ids = _find_duplicates(shard_files)
+    dropped = dedup.find_dropped(shard_files)
+    duplicates, duplicate_ids = dropped.duplicates, dropped.reused
 
     written_by_language: Counter = Counter()
-    written_by_file: Counter = Counter()
     writers: dict[str, StagedParquetWriter] = {}
     relative: dict[str, str] = {}
     file_counts: Counter = Counter()
     outputs: list[dict[str, Any]] = []
     try:
         for file_index, path in enumerate(shard_files):
+            written_by_file: Counter = Counter()  # this file's; spilled for the manifest (pipeline.sink.manifest)
+            drops = dropped.rows[file_index] if dropped.any_in(file_index) else None
             offset = 0
             for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
                 table = pa.Table.from_batches([batch])
                 rows = range(offset, offset + table.num_rows)
                 offset += table.num_rows
-                if dropped:
-                    table = table.filter(pa.array([(file_index, row) not in dropped for row in rows]))
+                if drops is not None:
+                    table = table.filter(pa.array([not drops[row] for row in rows]))
                 for language in pc.unique(table["language"]).to_pylist():
                     part = table.filter(pc.equal(table["language"], language))
                     writer = writers.get(language)
@@ -465,6 +469,7 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
                     writer.write_table(part)
                     written_by_language[language] += part.num_rows
                     written_by_file.update(part["source_file"].to_pylist())
+            manifest_file.write_file_counts(path, written_by_file)
         for writer in writers.values():
             outputs.append(_committed(writer, relative))
     except BaseException:
@@ -479,39 +484,48 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     quarantine_files += storage.glob_files(work, "shard-*.clean.quarantine.parquet")
     quarantine_files += storage.glob_files(work, "shard-*.language.quarantine.parquet")
     quarantined_by_reason: Counter = Counter()
-    quarantined_by_file: Counter = Counter()
+    quarantined_at_publish: Counter = Counter()
     quarantine_path, quarantine_relative = target("quarantine", "part-00000.parquet")
     with StagedParquetWriter(quarantine_path, QUARANTINE_SCHEMA) as writer:
-        for batch in iter_batches(quarantine_files):
-            table = pa.Table.from_batches([batch])
-            writer.write_table(table)
-            quarantined_by_reason.update(table["reason"].to_pylist())
-            quarantined_by_file.update(table["source_file"].to_pylist())
+        for path in quarantine_files:
+            quarantined_by_file: Counter = Counter()
+            for batch in iter_batches([path]):
+                table = pa.Table.from_batches([batch])
+                writer.write_table(table)
+                quarantined_by_reason.update(table["reason"].to_pylist())
+                quarantined_by_file.update(table["source_file"].to_pylist())
+            manifest_file.write_file_counts(path, quarantined_by_file)
         for doc_id, (source_file, body) in duplicate_ids.items():
             writer.write(rejection_row(Rejection(doc_id, source_file, "dedup", "duplicate_id",
                                                  f"{source_file}: doc_id {doc_id!r} already used by another document "
                                                  "with different text", body.encode("utf-8"))))
             quarantined_by_reason["duplicate_id"] += 1
-            quarantined_by_file[source_file] += 1
+            quarantined_at_publish[source_file] += 1
     outputs.append({"path": quarantine_relative, "rows": writer.rows_written})
 
     duplicates_by_file = Counter(source_file for source_file, _ in duplicates.values())
-    manifest = _manifest(config, run_id, work, started_at, written_by_language, written_by_file,
-                         quarantined_by_reason, quarantined_by_file, duplicates, duplicates_by_file, outputs)
+    manifest = _manifest(config, run_id, work, started_at, written_by_language, quarantined_by_reason,
+                         quarantined_at_publish, duplicates, duplicates_by_file, outputs)
     if remote:
-        publish.commit_remote(config.output, partition, manifest)
+        scratch = storage.scratch_dir()
+        try:
+            manifest_local = os.path.join(scratch, "manifest.json")
+            manifest_file.write_manifest(manifest_local, manifest)
+            publish.commit_remote(config.output, partition, manifest_local, outputs)
+        finally:
+            storage.remove_tree(scratch)
         publish.remove_tree(work)
         publish.remove_stale_work(storage.dirname(work), storage.basename(work), STALE_WORK_AGE)
-        return manifest
+        return _without_inputs(manifest)
     manifest_staged = os.path.join(work, "manifest.json")
-    _write_json(manifest_staged, manifest)
+    manifest_file.write_manifest(manifest_staged, manifest)
 
     publish.publish_partition(config.output, partition, staging, manifest_staged, os.path.join(work, "retired"))
     publish.remove_tree(work)
     publish.remove_stale_work(os.path.dirname(work), os.path.basename(work), STALE_WORK_AGE)
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
-    return manifest
+    return _without_inputs(manifest)
 
 
 def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[str, Any]:
@@ -519,55 +533,21 @@ def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[st
     return {"path": relative[writer.path], "rows": writer.rows_written}
 
 
-def _find_duplicates(shard_files: list[str]) -> tuple[set[tuple[int, int]], dict[str, tuple[str, str]],
-                                                    dict[str, tuple[str, str]]]:
-    """Rows not to publish: exact duplicates (same body hash; the first in input order is kept) and
-    documents reusing another's doc_id with different text.
-
-    Returns the dropped (file index, row) positions, {duplicate doc_id: (source_file, kept doc_id)} and
-    {reused doc_id: (source_file, body)}.
-    """
-    first_by_hash: dict[str, str] = {}
-    seen_ids: set[str] = set()
-    dropped: set[tuple[int, int]] = set()
-    duplicates: dict[str, tuple[str, str]] = {}
-    reused: dict[str, tuple[str, str]] = {}
-    for file_index, path in enumerate(shard_files):
-        row = 0
-        for batch in iter_batches([path], columns=["doc_id", "content_hash", "source_file", "body"]):
-            for doc_id, digest, source_file, body in zip(*(batch.column(i).to_pylist() for i in range(4)),
-                                                         strict=True):
-                position = (file_index, row)
-                row += 1
-                kept = first_by_hash.get(digest)
-                if kept is not None:
-                    dropped.add(position)
-                    duplicates[f"{doc_id}" if doc_id not in duplicates else f"{doc_id}#{row}"] = (source_file, kept)
-                elif doc_id in seen_ids:
-                    dropped.add(position)
-                    reused[doc_id if doc_id not in reused else f"{doc_id}#{row}"] = (source_file, body)
-                else:
-                    first_by_hash[digest] = doc_id
-                seen_ids.add(doc_id)
-    return dropped, duplicates, reused
-
-
 def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,
-              written_by_file: Counter, quarantined_by_reason: Counter, quarantined_by_file: Counter,
+              quarantined_by_reason: Counter, quarantined_at_publish: Counter,
               duplicates: dict[str, tuple[str, str]], duplicates_by_file: Counter,
               outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The date's manifest; its `inputs` a StreamedList, made again from the work directory each time it is
+    read (once for the totals here, once by the writer), so that no list of every input file is held."""
     discovered = _read_json(storage.join(work, "discover.json"))
-    inputs = _per_file(entry for path in storage.glob_files(work, "shard-*.files.json") for entry in _read_json(path))
-    for rejection in discovered["rejections"]:
-        inputs.append({"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "",
-                       "documents_seen": 1})
-    for entry in inputs:
-        name = entry["path"]
-        entry["written"] = written_by_file.get(name, 0)
-        entry["quarantined"] = quarantined_by_file.get(name, 0)
-        entry["duplicates"] = duplicates_by_file.get(name, 0)
-        entry["balanced"] = entry["documents_seen"] == entry["written"] + entry["quarantined"] + entry["duplicates"]
-    seen = sum(entry["documents_seen"] for entry in inputs)
+
+    def inputs() -> Iterator[dict[str, Any]]:
+        return _input_entries(work, discovered["rejections"], duplicates_by_file, quarantined_at_publish)
+
+    entries = seen = 0
+    for entry in inputs():
+        entries += 1
+        seen += entry["documents_seen"]
     written = sum(written_by_language.values())
     quarantined = sum(quarantined_by_reason.values())
     return {
@@ -582,23 +562,40 @@ def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None,
         "written_by_language": dict(sorted(written_by_language.items())),
         "quarantined_by_reason": dict(sorted(quarantined_by_reason.items())),
         "duplicates": [{"doc_id": doc_id, "duplicate_of": kept} for doc_id, (_, kept) in sorted(duplicates.items())],
-        "inputs": inputs,
+        "inputs": manifest_file.StreamedList(inputs, entries),
         "skipped_files": discovered["skipped_files"],
         "outputs": outputs,
     }
 
 
-def _per_file(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per input file, in order: the ranges of a split file (in shard order) add up."""
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in entries:
-        key = (entry["root"], entry["path"])
-        if key in merged:
-            merged[key]["bytes"] += entry["bytes"]
-            merged[key]["documents_seen"] += entry["documents_seen"]
-        else:
-            merged[key] = dict(entry)
-    return list(merged.values())
+def _input_entries(work: str, rejections: list[dict[str, str]], duplicates_by_file: Counter,
+                   quarantined_at_publish: Counter) -> Iterator[dict[str, Any]]:
+    """The manifest's per-file entries: each shard's files with the rows per file its staged outputs spilled
+    (pipeline.sink.manifest), then the files discovery could not read."""
+    spills: dict[str, list[str]] = {}
+    for spill in storage.glob_files(work, "shard-*" + manifest_file.FILE_COUNTS_SUFFIX):
+        spills.setdefault(storage.basename(spill).split(".", 1)[0], []).append(
+            spill.removesuffix(manifest_file.FILE_COUNTS_SUFFIX))
+
+    def shards() -> Iterator[tuple[list[dict[str, Any]], Counter, Counter]]:
+        for path in storage.glob_files(work, "shard-*.files.json"):
+            outputs = spills.get(storage.basename(path).split(".", 1)[0], [])
+            yield (_read_json(path),
+                   manifest_file.read_file_counts(p for p in outputs if p.endswith(".languages.parquet")),
+                   manifest_file.read_file_counts(p for p in outputs if p.endswith(".quarantine.parquet")))
+
+    yield from manifest_file.input_entries(shards(), duplicates_by_file, quarantined_at_publish)
+    unreadable = manifest_file.read_file_counts([storage.join(work, "discover.quarantine.parquet")])
+    files = [{"path": rejection["doc_id"], "kind": "unreadable", "bytes": 0, "sha256": "", "documents_seen": 1}
+             for rejection in rejections]
+    yield from manifest_file.input_entries([(files, Counter(), unreadable)], duplicates_by_file,
+                                           quarantined_at_publish)
+
+
+def _without_inputs(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What publishing returns: the manifest but its per-file list, which can hold millions of entries
+    (read it from the published manifest, `read_manifest`)."""
+    return {key: value for key, value in manifest.items() if key != "inputs"}
 
 
 def read_manifest(output: str, ingest_date: dt.date) -> dict[str, Any]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from pipeline import counted_pages
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, recount
 from pipeline.ingest.files import InputFile
@@ -35,6 +38,45 @@ def test_each_text_and_each_story_counts_once_over_the_shards() -> None:
     # shard's story repeat 'g' is the run's first page of that story and counts.
     assert recount([first, second, third]) == [(1, [0, 1], []), (2, [5], [7])]
     assert recount([first]) == []
+
+
+def _recount_in_one_pass(shards: list[pa.Table]) -> list[tuple[int, list[int], list[int]]]:
+    """The rule as one shard holding every page applies it, every key in memory."""
+    texts: set[str] = set()
+    stories: set[tuple[str, str]] = set()
+    changes = []
+    for position, table in enumerate(shards):
+        uncount, count = [], []
+        for text_key, source, story, row, counted in zip(*(table[name].to_pylist() for name in COUNTED_SCHEMA.names),
+                                                         strict=True):
+            first = text_key not in texts and (story is None or (source, story) not in stories)
+            if text_key not in texts and story is not None:
+                stories.add((source, story))
+            texts.add(text_key)
+            if counted and not first:
+                uncount.append(row)
+            elif first and not counted:
+                count.append(row)
+        if uncount or count:
+            changes.append((position, uncount, count))
+    return changes
+
+
+@pytest.mark.parametrize("rows_per_slice", [1, 5, 100_000])
+def test_recount_in_slices_of_keys_decides_as_one_pass(monkeypatch, rows_per_slice: int) -> None:
+    monkeypatch.setattr(counted_pages, "ROWS_PER_SLICE", rows_per_slice)
+    rng = random.Random(3)
+    shards = []
+    for _ in range(4):
+        pages = []
+        for row in range(30):  # few texts and stories over two sources: repeats within and across shards
+            story = rng.choice([None, *(f"site/{n}" for n in range(8))])
+            pages.append({"text_key": f"t{rng.randrange(25)}", "source": rng.choice(["a", "b"]), "story": story,
+                          "row": row, "counted": rng.random() < 0.6})
+        shards.append(pa.Table.from_pylist(pages, schema=COUNTED_SCHEMA))
+    expected = _recount_in_one_pass(shards)
+    assert recount(shards) == expected
+    assert any(uncount for _, uncount, _ in expected) and any(count for _, _, count in expected)
 
 
 def run_sample(output: Path, inputs: Path, **options: int) -> None:

@@ -125,18 +125,18 @@ def _iso(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds")
 
 
-def commit_remote(output: str, partition: str, manifest: dict[str, Any]) -> list[str]:
+def commit_remote(output: str, partition: str, manifest_file: str, outputs: list[dict[str, Any]]) -> list[str]:
     """Publish a date on object storage whose files are already written under run-unique names.
 
-    The manifest is written last (one PUT, which replaces the old one atomically): it is the commit record,
-    listing exactly the date's files, so a reader that goes through it sees the old date or the new one,
-    never a mix. Then the date's files that it does not list (the previous run's, or a crashed run's
-    leftovers) are deleted; returns them.
+    The manifest (a local file, listing `outputs`) is written last (one PUT, which replaces the old one
+    atomically): it is the commit record, listing exactly the date's files, so a reader that goes through it
+    sees the old date or the new one, never a mix. Then the date's files that it does not list (the previous
+    run's, or a crashed run's leftovers) are deleted; returns them.
     """
     faultpoint.reached("publish")
-    storage.write_json(storage.join(output, "manifests", f"{partition}.json"), manifest)
+    storage.upload(manifest_file, storage.join(output, "manifests", f"{partition}.json"))
     faultpoint.reached("publish")
-    listed = {storage.join(output, *output_location(entry["path"], partition)) for entry in manifest["outputs"]}
+    listed = {storage.join(output, *output_location(entry["path"], partition)) for entry in outputs}
     removed = []
     for kind in ("articles", "quarantine"):
         for url, _size in storage.list_files(storage.join(output, kind, partition), recursive=True):

@@ -1,0 +1,96 @@
+"""Which staged articles publishing drops: exact duplicates and reused doc ids, in memory flat in the run's size.
+
+The rule, in input order: an article whose body hash an earlier *kept* article has is a duplicate of it; else
+one whose doc_id an earlier row used (whatever became of it) is a reused id; else it is kept. Held as one
+dict of every body hash and one set of every doc_id, a 400,000-page run would cost the publishing process
+~150 MB (an estimate from the objects' sizes). Both questions are about equal keys only, so they are
+answered a slice of keys (a range of the key's hash) at a time, reading the staged columns once per slice:
+first which rows reuse an earlier row's doc_id (which needs only ids), then, per slice of body hashes,
+which rows are duplicates of a kept one. Each slice holds at most ~ROWS_PER_SLICE keys; the result is one
+byte per staged row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.sink.parquet import iter_batches, open_parquet
+
+ROWS_PER_SLICE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Per staged file, 1 at each row not to publish; {duplicate doc_id: (source_file, kept doc_id)};
+    {reused doc_id: (source_file, body)}. A doc_id repeated among them is keyed `doc_id#row` (row from 1)."""
+
+    rows: list[bytearray]
+    duplicates: dict[str, tuple[str, str]]
+    reused: dict[str, tuple[str, str]]
+
+    def any_in(self, file_index: int) -> bool:
+        return any(self.rows[file_index])
+
+
+def find_dropped(paths: list[str]) -> Dropped:
+    """The rows of the staged article files (in their order) that publishing drops, and why."""
+    sizes = [open_parquet(path).metadata.num_rows for path in paths]
+    slices = 1 << (sum(sizes) // ROWS_PER_SLICE).bit_length()  # a power of two: a slice is a bit mask
+    id_used_before = [bytearray(size) for size in sizes]
+    for index in range(slices):
+        ids: set[str] = set()
+        for file_index, row, (doc_id,) in _rows(paths, ["doc_id"]):
+            if hash(doc_id) & (slices - 1) == index:
+                if doc_id in ids:
+                    id_used_before[file_index][row] = 1
+                else:
+                    ids.add(doc_id)
+    dropped = [bytearray(size) for size in sizes]
+    duplicate_rows: list[tuple[int, int, str, str, str]] = []
+    reused_rows: list[tuple[int, int, str, str]] = []
+    for index in range(slices):
+        kept_by_hash: dict[str, str] = {}
+        for file_index, row, (doc_id, digest, source_file) in _rows(paths, ["doc_id", "content_hash", "source_file"]):
+            if hash(digest) & (slices - 1) != index:
+                continue
+            kept = kept_by_hash.get(digest)
+            if kept is not None:
+                dropped[file_index][row] = 1
+                duplicate_rows.append((file_index, row, doc_id, source_file, kept))
+            elif id_used_before[file_index][row]:
+                dropped[file_index][row] = 1
+                reused_rows.append((file_index, row, doc_id, source_file))
+            else:
+                kept_by_hash[digest] = doc_id
+    duplicates: dict[str, tuple[str, str]] = {}
+    for _file_index, row, doc_id, source_file, kept in sorted(duplicate_rows):
+        duplicates[doc_id if doc_id not in duplicates else f"{doc_id}#{row + 1}"] = (source_file, kept)
+    reused: dict[str, tuple[str, str]] = {}
+    for (_file_index, row, doc_id, source_file), body in zip(sorted(reused_rows), _bodies(paths, sorted(reused_rows)),
+                                                           strict=True):
+        reused[doc_id if doc_id not in reused else f"{doc_id}#{row + 1}"] = (source_file, body)
+    return Dropped(dropped, duplicates, reused)
+
+
+def _rows(paths: list[str], columns: list[str]) -> Iterator[tuple[int, int, tuple]]:
+    """(file index, row, the columns' values) of every staged row, in order, a batch in memory at a time."""
+    for file_index, path in enumerate(paths):
+        row = 0
+        for batch in iter_batches([path], columns=columns):
+            for values in zip(*(batch.column(i).to_pylist() for i in range(len(columns))), strict=True):
+                yield file_index, row, values
+                row += 1
+
+
+def _bodies(paths: list[str], rows: list[tuple[int, int, str, str]]) -> Iterator[str]:
+    """The bodies of these (sorted) rows, each read from its row group alone (reused ids are rare)."""
+    for file_index, row, *_ in rows:
+        parquet = open_parquet(paths[file_index])
+        first = 0
+        for group in range(parquet.metadata.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            if row < first + size:
+                yield parquet.read_row_group(group, columns=["body"])["body"][row - first].as_py()
+                break
+            first += size

@@ -1,0 +1,98 @@
+"""The date's manifest written as a stream: one entry per input file, however many files a run reads.
+
+A run over 200,000 small files lists 200,000 inputs. Held as dicts, with a Counter of rows per file for
+each of its counts, and serialized in one string, they took the publishing process up by hundreds of MB.
+Instead, publishing spills each shard's rows per file to the work directory (`write_file_counts`), and the
+entries are rebuilt shard by shard (`input_entries`) while the JSON encoder writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from pipeline import storage
+
+# Suffix of the spilled per-file row counts of a staged output file.
+FILE_COUNTS_SUFFIX = ".by_file.json"
+
+
+class StreamedList(list):
+    """A JSON array whose items are made while json's indenting encoder writes it: the encoder only
+    iterates a list (and asks whether it is empty), so the items are never all in memory."""
+
+    def __init__(self, items: Callable[[], Iterator[Any]], length: int) -> None:
+        super().__init__()
+        self._items = items
+        self._length = length
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._items()
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
+    """Write the manifest to a local file (temporary, then renamed), streaming its StreamedList fields.
+    Same bytes as storage.write_json: indent 1, UTF-8."""
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=1, ensure_ascii=False, default=str)
+    os.replace(temporary, path)
+
+
+def write_file_counts(path: str, counts: Counter) -> None:
+    """Spill the rows per source file of one staged output file: `path` + FILE_COUNTS_SUFFIX."""
+    storage.write_json(path + FILE_COUNTS_SUFFIX, dict(counts))
+
+
+def read_file_counts(paths: Iterable[str]) -> Counter:
+    """The summed spilled counts of these staged output files (a missing spill counts nothing)."""
+    total: Counter = Counter()
+    for path in paths:
+        spill = path + FILE_COUNTS_SUFFIX
+        if storage.exists(spill):
+            total.update(storage.read_json(spill))
+    return total
+
+
+def input_entries(shards: Iterable[tuple[list[dict[str, Any]], Counter, Counter]], duplicates_by_file: Counter,
+                  extra_quarantined: Counter) -> Iterator[dict[str, Any]]:
+    """One manifest entry per input file, in order, from each shard's files (as ingest_shard lists them) and
+    its written and quarantined rows per file name.
+
+    The ranges of a split file sit in consecutive shards: they make one entry, whose bytes, documents and
+    rows add up. `duplicates_by_file` and `extra_quarantined` (rows quarantined at publishing) are the run's,
+    by file name.
+    """
+    pending: dict[str, Any] | None = None
+    for files, written, quarantined in shards:
+        applied: set[str] = set()
+        for entry in files:
+            key = (entry.get("root"), entry["path"])
+            if pending is not None and key[0] is not None and (pending.get("root"), pending["path"]) == key:
+                pending["bytes"] += entry["bytes"]
+                pending["documents_seen"] += entry["documents_seen"]
+            else:
+                if pending is not None:
+                    yield _balanced(pending, duplicates_by_file, extra_quarantined)
+                pending = {**entry, "written": 0, "quarantined": 0}
+            name = entry["path"]
+            if name not in applied:
+                applied.add(name)
+                pending["written"] += written.get(name, 0)
+                pending["quarantined"] += quarantined.get(name, 0)
+    if pending is not None:
+        yield _balanced(pending, duplicates_by_file, extra_quarantined)
+
+
+def _balanced(entry: dict[str, Any], duplicates_by_file: Counter, extra_quarantined: Counter) -> dict[str, Any]:
+    name = entry["path"]
+    entry["quarantined"] += extra_quarantined.get(name, 0)
+    entry["duplicates"] = duplicates_by_file.get(name, 0)
+    entry["balanced"] = entry["documents_seen"] == entry["written"] + entry["quarantined"] + entry["duplicates"]
+    return entry

@@ -1,0 +1,44 @@
+"""The streamed manifest: same bytes as the manifest serialized whole, entries merged and counted per shard."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from pipeline import storage
+from pipeline.sink.manifest import StreamedList, input_entries, write_manifest
+
+
+def test_streamed_list_writes_the_bytes_of_the_whole_list(tmp_path) -> None:
+    items = [{"path": f"site/{n}.txt", "bytes": n, "balanced": True, "name": "ünï"} for n in range(5)]
+    manifest = {"counts": {"written": 5}, "inputs": items, "outputs": []}
+    storage.write_json(str(tmp_path / "whole.json"), manifest)
+    pulled = []
+
+    def produce():
+        for item in items:
+            pulled.append(item)
+            yield item
+
+    write_manifest(str(tmp_path / "streamed.json"), {**manifest, "inputs": StreamedList(produce, len(items))})
+    assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    assert pulled == items  # made while writing, not before
+    write_manifest(str(tmp_path / "empty.json"), {"inputs": StreamedList(lambda: iter(()), 0)})
+    assert json.loads((tmp_path / "empty.json").read_text()) == {"inputs": []}
+
+
+def test_entries_add_up_the_ranges_of_a_split_file_over_shards() -> None:
+    def entry(path: str, seen: int, root: str = "/in") -> dict:
+        return {"path": path, "root": root, "kind": "jsonl", "bytes": 10 * seen, "sha256": "x", "documents_seen": seen}
+
+    shards = [
+        ([entry("a.txt", 1), entry("big.jsonl", 4)], Counter({"a.txt": 1, "big.jsonl": 3}), Counter({"big.jsonl": 1})),
+        ([entry("big.jsonl", 5)], Counter({"big.jsonl": 4}), Counter({"big.jsonl": 1})),
+        ([entry("big.jsonl", 2, root="/other"), entry("c.txt", 1)], Counter({"big.jsonl": 2}), Counter()),
+    ]
+    # Same path under another root: another file. c.txt's one document duplicates an earlier one.
+    entries = list(input_entries(shards, Counter({"c.txt": 1}), Counter()))
+    assert [(e["root"], e["path"], e["bytes"], e["documents_seen"], e["written"], e["quarantined"], e["duplicates"])
+            for e in entries] == [("/in", "a.txt", 10, 1, 1, 0, 0), ("/in", "big.jsonl", 90, 9, 7, 2, 0),
+                                  ("/other", "big.jsonl", 20, 2, 2, 0, 0), ("/in", "c.txt", 10, 1, 0, 0, 1)]
+    assert all(e["balanced"] for e in entries)

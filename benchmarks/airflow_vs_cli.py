@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,37 @@ def idle_cpu(airflow: AirflowServices, seconds: float = 10.0) -> dict[str, float
     return {name: spent / seconds for name, spent in cpu_by_service(airflow, before).items()}
 
 
+class TaskCpuSampler(threading.Thread):
+    """The CPU of each task process (titled `airflow worker -- <task instance id>` by Airflow's task runner),
+    read from /proc every SAMPLE_S while the run lasts: a task's figure is short by at most SAMPLE_S of CPU."""
+
+    SAMPLE_S = 0.25
+    TITLE = "airflow worker -- "
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.cpu: dict[str, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.SAMPLE_S):
+            for pid, seconds in tree_cpu([self.root]).items():
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                        title = handle.read().split(b"\0")[0].decode(errors="replace").strip()
+                except OSError:
+                    continue
+                name = title.removeprefix(self.TITLE)
+                if title.startswith(self.TITLE) and len(name) == 36 and name.count("-") == 4:  # a UUID
+                    self.cpu[name] = max(self.cpu.get(name, 0.0), seconds)
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.join()
+        return self.cpu
+
+
 # ---------------------------------------------------------------- the two measured runs
 
 
@@ -152,6 +184,8 @@ def run_airflow(airflow: AirflowServices, corpus: Path, output: Path) -> dict[st
     conf = {"input_path": str(corpus), "output_path": str(output), "ingest_date": INGEST_DATE}
     cpu_before = tree_cpu(roots)
     service_before = {pid: tree_cpu([pid]) for pid in roots}
+    sampler = TaskCpuSampler(next(p.pid for p in airflow.processes if p.args[1] == "scheduler"))
+    sampler.start()
     start = time.perf_counter()
     triggered = dt.datetime.now(dt.UTC)
     response = airflow.client.post("/api/v2/dags/news_etl/dagRuns", json={"logical_date": None, "conf": conf})
@@ -166,6 +200,7 @@ def run_airflow(airflow: AirflowServices, corpus: Path, output: Path) -> dict[st
         time.sleep(POLL_S)
     observed = time.perf_counter() - start
     cpu = cpu_between(cpu_before, tree_cpu(roots))
+    task_cpu = sampler.stop()
     services = cpu_by_service(airflow, service_before)
     if run["state"] != "success":
         raise RuntimeError(f"{run_id} failed; task logs under {airflow.home}/logs")
@@ -180,7 +215,8 @@ def run_airflow(airflow: AirflowServices, corpus: Path, output: Path) -> dict[st
             "start_date": run["start_date"], "end_date": run["end_date"],
             "tasks": sorted(({"task": task["task_id"], "map_index": task["map_index"],
                               "start": task["start_date"], "end": task["end_date"],
-                              "duration_s": task["duration"]} for task in tasks),
+                              "duration_s": task["duration"], "cpu_s": task_cpu.get(task["id"], float("nan"))}
+                             for task in tasks),
                             key=lambda task: (task["start"] or "", task["task"], task["map_index"]))}
 
 
@@ -213,9 +249,12 @@ def print_tasks(run: dict[str, Any]) -> None:
         name = task["task"] + (f"[{task['map_index']}]" if task["map_index"] >= 0 else "")
         offset = _seconds(run["start_date"], task["start"])
         ended = _seconds(run["start_date"], task["end"])
-        print(f"    {name:<28} +{offset:6.2f} s  {task['duration_s'] or 0:6.2f} s  (ends +{ended:6.2f} s)")
+        print(f"    {name:<28} +{offset:6.2f} s  {task['duration_s'] or 0:6.2f} s  (ends +{ended:6.2f} s)  "
+              f"cpu {task['cpu_s']:5.2f} s")
     busy = sum(task["duration_s"] or 0 for task in run["tasks"])
-    print(f"    task time summed {busy:.2f} s over {len(run['tasks'])} task instances; run start {origin:%H:%M:%S}")
+    cpu = sum(task["cpu_s"] for task in run["tasks"])
+    print(f"    task time summed {busy:.2f} s, task processes' CPU {cpu:.2f} s, over {len(run['tasks'])} task "
+          f"instances; run start {origin:%H:%M:%S}")
 
 
 def summary(label: str, runs: list[dict[str, Any]], key: str) -> tuple[float, float]:

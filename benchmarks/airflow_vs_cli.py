@@ -277,7 +277,7 @@ def main() -> int:
     # heartbeat and bundle refresh quicker), then the overrides.
     defaults = {"AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO", "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "5",
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "300"}
-    extra_env = {**shipped_settings(), **defaults, **dict(item.split("=", 1) for item in args.airflow_env)}
+    overrides = dict(item.split("=", 1) for item in args.airflow_env)
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="newsetl-airflow-bench-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -291,8 +291,9 @@ def main() -> int:
     airflow_runs: list[dict[str, Any]] = []
     cli_runs: list[dict[str, Any]] = []
     # Unpausing starts the latest scheduled run: give it an empty input, and let it finish before measuring.
-    extra_env.update(AIRFLOW__CORE__PARALLELISM=str(args.workers), NEWSETL_SHARD_SLOTS=str(args.workers),
-                     NEWSETL_INPUT=str(empty), NEWSETL_OUTPUT=str(workdir / "scheduled-out"))
+    extra_env = {**shipped_settings(), **defaults, "AIRFLOW__CORE__PARALLELISM": str(args.workers),
+                 "NEWSETL_SHARD_SLOTS": str(args.workers), "NEWSETL_INPUT": str(empty),
+                 "NEWSETL_OUTPUT": str(workdir / "scheduled-out"), **overrides}
     with airflow_services(home, **extra_env) as airflow:
         unpause(airflow)
         print("Airflow settings: " + " ".join(f"{k}={v}" for k, v in sorted(extra_env.items())

@@ -59,6 +59,12 @@ PARAMS = {
         64, type="integer", minimum=1, maximum=4096, title="Shard size (MB)",
         description="Input bytes per shard task: larger means fewer, longer tasks.",
     ),
+    "workers": Param(
+        None, type=["null", "integer"], minimum=1, maximum=1024, title="Parallel shard tasks",
+        description="How many shard tasks run at once (the shard pool's slots): an input under slots x shard "
+                    "size is cut into one shard per slot, of at least 1 MB, so that every slot has work. "
+                    "Empty: $NEWSETL_SHARD_SLOTS, else 1 (shards of the shard size only).",
+    ),
 }
 
 
@@ -129,6 +135,8 @@ def news_etl() -> None:
             ingest_date=resolve_ingest_date(context),
             max_page_bytes=int(params["max_page_mb"]) * 1024 * 1024,
             target_shard_bytes=int(params["target_shard_mb"]) * 1024 * 1024,
+            workers=int(params.get("workers") or os.environ.get("NEWSETL_SHARD_SLOTS") or 1),
+            shards_per_worker=1,  # a task costs seconds of start-up and scheduling: one shard per slot
         )
         run_id = context["dag_run"].run_id
         try:

@@ -15,6 +15,9 @@ class RunConfig:
     output: str
     ingest_date: dt.date
     workers: int = 1
+    # With workers > 1, inputs under workers * shards_per_worker * target_shard_bytes are cut into about this
+    # many shards per worker: 2 evens out a process pool's finish; Airflow, at seconds per task, takes 1.
+    shards_per_worker: int = 2
     max_page_bytes: int = 8 * 1024 * 1024
     max_docs_per_shard: int = 20_000
     max_archive_bytes: int = 4 * 1024**3  # an archive expanding past this is quarantined as archive_bomb

@@ -63,8 +63,6 @@ STALE_WORK_AGE = dt.timedelta(days=7)
 # least MIN_PART_PAGES pages each: parts even out the workers' finish, and each costs a site-model load.
 PARTS_PER_WORKER = 4
 MIN_PART_PAGES = 100
-# With --workers N, the files are planned into about this many shards per worker (see group_into_shards).
-SHARDS_PER_WORKER = 2
 MIN_SHARD_BYTES = 1024 * 1024
 # Shards' site-chrome count rows merged at a time in the main process (see _merge_in_slices).
 COUNT_ROWS_PER_SLICE = 100_000
@@ -130,11 +128,11 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     limit = max(config.max_shards, 1)
     target = max(config.target_shard_bytes, -(-total // limit))
     max_docs = max(config.max_docs_per_shard, -(-len(files) // limit))
-    # With several workers, ingestion is spread too: about SHARDS_PER_WORKER shards each, of at least
+    # With several workers, ingestion is spread too: about `shards_per_worker` shards each, of at least
     # MIN_SHARD_BYTES. The site-chrome counts do not depend on the cut (pipeline.counted_pages); which
     # pages pass max_docs_per_shard would, so only shards whose documents planning bounds (one-page files,
     # counted JSONL lines), which the packing keeps under the cap, are cut.
-    piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * SHARDS_PER_WORKER)))
+    piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * config.shards_per_worker)))
     range_bytes = target if config.workers <= 1 else min(target, piece)
     files = [part for input_file in files for part in split.cut(input_file, range_bytes, config.max_docs_per_shard)]
     # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
@@ -143,8 +141,15 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     if config.workers <= 1:
         return shards
     finer = [part for shard in shards
-             for part in (_pack(shard, piece, max_docs) if all(_bounded(f) for f in shard) else [shard])]
+             for part in (_pack(shard, piece + _slack(shard), max_docs) if all(map(_bounded, shard)) else [shard])]
     return finer if len(finer) <= limit else shards
+
+
+def _slack(files: list[InputFile]) -> int:
+    """A one-page file's worth of bytes: packed with it, a piece closes at `piece` bytes or more, so the
+    leftovers never make a sliver of a piece more (in Airflow, one task more in every shard stage). JSONL
+    ranges are cut to the piece's size already."""
+    return max((f.size for f in files if f.kind == "text"), default=1) - 1
 
 
 def _bounded(input_file: InputFile) -> bool:

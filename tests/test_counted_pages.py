@@ -116,6 +116,22 @@ def test_workers_cut_shards_of_one_page_files_into_pieces_of_at_least_a_megabyte
     assert len(group_into_shards(files, dataclasses.replace(config, workers=2))) == 1
 
 
+def test_one_shard_per_worker_leaves_no_sliver_of_leftovers(tmp_path: Path) -> None:
+    """Airflow's plan: as many shards as slots, even when the files do not divide the bytes evenly."""
+    sizes = [100_000 + 7_919 * (i % 13) for i in range(120)]  # ~16 MB of uneven one-page files
+    files = [InputFile(path=f"/in/{i}.txt", root="/in", relative=f"{i}.txt", size=size, kind="text")
+             for i, size in enumerate(sizes)]
+    config = RunConfig(inputs=("/in",), output=str(tmp_path), ingest_date=DATE, shards_per_worker=1)
+    for workers in (2, 3, 4):
+        shards = group_into_shards(files, dataclasses.replace(config, workers=workers))
+        assert len(shards) == workers
+        assert [f for shard in shards for f in shard] == files
+        # Each piece closes within a file's size past its share: the last one is short of it by at most that much
+        # per other piece.
+        shard_bytes = [sum(f.size for f in shard) for shard in shards]
+        assert max(shard_bytes) - min(shard_bytes) < workers * max(sizes)
+
+
 def test_counts_merged_in_slices_are_the_counts_merged_at_once(tmp_path: Path, monkeypatch) -> None:
     from pipeline import run
 

@@ -43,7 +43,7 @@ def test_news_etl_shape_schedule_and_retries(dagbag) -> None:
 
 def test_trigger_form_params_are_typed_and_described(dagbag) -> None:
     params = dagbag.get_dag("news_etl").params
-    for name in ("input_path", "output_path", "ingest_date", "max_page_mb", "target_shard_mb"):
+    for name in ("input_path", "output_path", "ingest_date", "max_page_mb", "target_shard_mb", "workers"):
         param = params.get_param(name)
         assert param.schema.get("title") and param.description, name
     assert params.get_param("ingest_date").schema["format"] == "date"

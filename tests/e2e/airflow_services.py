@@ -103,16 +103,16 @@ def airflow_services(home: Path, extra_services: dict[str, tuple[list[str], dict
     """Migrate, start the services (and `extra_services`: name -> (airflow sub-command, extra env)), wait
     until healthy and news_etl is parsed; stop them all on exit."""
     port = free_port()
+    # Quicker than Airflow's defaults, for tests; `extra_env` may set them back (benchmarks do).
+    quick = {"AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5", "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2"}
     env = airflow_environment(
         home,
         AIRFLOW__API__PORT=str(port),
         AIRFLOW__API__BASE_URL=f"http://127.0.0.1:{port}",
         AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
-        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
         AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32),
         AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
-        **extra_env,
+        **{**quick, **extra_env},
     )
     migrate(env)
     services = AirflowServices(home, port, env, extra_services)

@@ -15,11 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from itertools import filterfalse
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
 
 _WORD = re.compile(r"\w+")
+# The characters whose casefold holds a character on the other side of `\w` ('İ' to 'i' and a combining dot,
+# a combining iota to 'ι'): in a
+# block holding one, folding the block before tokenizing it would split or join words (a test rebuilds the
+# list from Unicode). All but U+0345 fold to more than one character, so a block whose folding keeps its
+# length and lacks U+0345 holds none.
+_FOLD_SPLITS = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
+                          "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
+_FOLD_SPLITS_SAME_LENGTH = "\u0345"
 
 # jusText's defaults (characters and stop-word shares), which its authors tuned on web pages.
 LENGTH_LOW = 70
@@ -104,10 +113,29 @@ def block_evidence(block: str, stops: frozenset[str] | None) -> Evidence:
         chars = len(block) + (UNSPACED_CHAR_WEIGHT - 1) * unspaced
         words = count_words(block)
         return Evidence(chars, words, STOPWORDS_HIGH if terminal else 0.0, terminal, _heading(block, words))
-    tokens = _WORD.findall(block)
-    hits = sum(map(stops.__contains__, map(str.casefold, tokens)))  # the count of stop words, in C loops
-    words = len(tokens)
-    return Evidence(len(block), words, hits / words if tokens else 0.0, terminal, _heading(block, words))
+    words, hits = _count_stopwords(block, stops)
+    return Evidence(len(block), words, hits / words if words else 0.0, terminal, _heading(block, words))
+
+
+def _count_stopwords(block: str, stops: frozenset[str]) -> tuple[int, int]:
+    """The `\\w+` words of a block and how many are stop words, as `_WORD.findall` and a casefold of each
+    word count them, with `re` run on few of the words and `casefold` once.
+
+    A whitespace-separated chunk that is all letters or digits (`isalnum`, `\\w` but for '_') is one word,
+    and nine chunks in ten are (no whitespace character is a `\\w` one); only the chunks with punctuation in
+    them are joined and tokenized by the regex. The block is casefolded whole, which folds each word as
+    folding it alone would (`casefold` looks at no neighbour), unless it holds a character whose folding
+    is a word character and a mark or the like (`_FOLD_SPLITS`, Greek and Turkish 'İ'): then word by word.
+    """
+    folded = block.casefold()
+    if not (block.isascii() or (len(folded) == len(block) and _FOLD_SPLITS_SAME_LENGTH not in block)
+            or not _FOLD_SPLITS.search(block)):
+        tokens = _WORD.findall(block)
+        return len(tokens), sum(map(stops.__contains__, map(str.casefold, tokens)))
+    chunks = folded.split()
+    plain = list(filter(str.isalnum, chunks))
+    mixed = _WORD.findall(" ".join(filterfalse(str.isalnum, chunks)))
+    return len(plain) + len(mixed), sum(map(stops.__contains__, plain)) + sum(map(stops.__contains__, mixed))
 
 
 def _heading(block: str, words: int) -> int:

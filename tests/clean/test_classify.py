@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import re
+import sys
+
 from pipeline.clean.classify import (
+    _FOLD_SPLITS,
+    _FOLD_SPLITS_SAME_LENGTH,
     Verdict,
     article_region,
+    block_evidence,
     context_pass,
     count_body_words,
     count_words,
@@ -40,6 +47,37 @@ def test_body_words_from_the_evidence_are_the_body_text_words() -> None:
         body = "\n\n".join(blocks)
         for language in ("en", "de", "ja", "zh", None):
             assert count_body_words(body, page_evidence(blocks, language)) == count_words(body), (blocks, language)
+
+
+def test_stopword_share_is_that_of_the_regex_words() -> None:
+    """The words are split on whitespace and only chunks with punctuation go through `re`: the counts must be
+    those of `\\w+` on the whole block, casefolded, whatever the characters (underscores, digits, case that
+    folds to two letters, Unicode spaces and punctuation)."""
+    alphabet = list("aeiouTHEDERßİIı_0123'’,.-—«»:;!?()ΣςσÉÀŉΐῦ\u0345\u00a0\u2009\u3000\t\n 东京") + \
+        ["the ", "DER ", "die ", "Über ", "and ", "et ", "le "]
+    rng = random.Random(6)
+    for language in ("en", "de", "fr"):
+        stops = stopwords(language)
+        for _ in range(3000):
+            block = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            tokens = re.findall(r"\w+", block)
+            hits = sum(token.casefold() in stops for token in tokens)
+            evidence = block_evidence(block, stops)
+            assert evidence.words == len(tokens), block
+            assert evidence.stopword_share == (hits / len(tokens) if tokens else 0.0), block
+
+
+def test_the_characters_whose_folding_crosses_word_boundaries_are_all_listed() -> None:
+    """A block is casefolded whole unless it holds one of these: rebuilt here from Unicode."""
+    word = re.compile(r"\w")
+    crossing = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if any(bool(word.match(part)) != bool(word.match(char)) for part in folded):
+            crossing.append(char)
+            assert len(folded) > 1 or char in _FOLD_SPLITS_SAME_LENGTH
+    assert crossing == [char for char in map(chr, range(sys.maxunicode + 1)) if _FOLD_SPLITS.match(char)]
 
 
 def test_short_blocks_and_chrome() -> None:

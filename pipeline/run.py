@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 import pyarrow as pa
@@ -114,8 +115,14 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
     })
     shards = group_into_shards(files, config)
     for index, shard in enumerate(shards):
-        _write_json(_shard_path(work, index, "plan.json"), {"index": index, "files": [asdict(f) for f in shard]})
+        # Compact JSON of flat fields: the serial start of every run writes one entry per input file here.
+        plan = {"index": index, "files": [{name: getattr(f, name) for name in _INPUT_FIELDS} for f in shard]}
+        storage.write_bytes(_shard_path(work, index, "plan.json"),
+                            json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return list(range(len(shards)))
+
+
+_INPUT_FIELDS = tuple(field.name for field in fields(InputFile))
 
 
 def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[InputFile]]:

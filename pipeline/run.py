@@ -675,7 +675,8 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         work = work_dir(config, run_id)
         publish.remove_abandoned_work(storage.dirname(work), CLI_RUN_PREFIX, storage.basename(work))
-        # The pool starts first: its workers load the language model while this process plans.
+        # The pool starts first: its workers import the cleaning modules and load the language model while
+        # this process plans.
         with _worker_pool(config.workers) as pool:
             shards = plan_shards(config, run_id)
             faultpoint.reached("stage")
@@ -687,8 +688,9 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
                 _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
             else:
                 _clean_parts(config, run_id, ingested, progress, pool)
-        faultpoint.reached("stage")
-        return publish_date_locked(config, run_id, started_at)
+                pool.shutdown(wait=False)  # the workers exit while this process publishes
+            faultpoint.reached("stage")
+            return publish_date_locked(config, run_id, started_at)
 
 
 @contextlib.contextmanager

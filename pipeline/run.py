@@ -6,6 +6,9 @@ passes only paths and counts between tasks, and a retried stage simply overwrite
 
 The output root (and so the work directory under it) may be a local path or an object-store URL
 (`pipeline.storage`): shard tasks on different machines then share the work directory through the store.
+
+The cleaning, reading and language modules are imported by the stages that use them: with --workers, the
+main process only plans, learns the site-chrome model and publishes, and starts its pool sooner without them.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 import pyarrow as pa
@@ -27,14 +31,11 @@ import pyarrow.compute as pc
 
 from pipeline import faultpoint, storage
 from pipeline.clean import site_chrome
-from pipeline.clean.extract import content_hash, extract_article, language_sample
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, CountedFiles, correction
 from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
-from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 from pipeline.ingest.reading import FileDigest
-from pipeline.langid import UNDETERMINED, detect_language
 from pipeline.schema import (
     ARTICLE_FILE_SCHEMA,
     ARTICLE_SCHEMA,
@@ -59,10 +60,11 @@ CLI_RUN_PREFIX = "cli-"
 # Staged work of another run of the date untouched this long is abandoned: an Airflow run that failed for
 # good and that nobody cleared to retry. Publishing a date removes it.
 STALE_WORK_AGE = dt.timedelta(days=7)
-# With --workers N, cleaning is cut into about this many parts per worker (see _clean_parts), of at
-# least MIN_PART_PAGES pages each: parts even out the workers' finish, and each costs a site-model load.
-PARTS_PER_WORKER = 4
-MIN_PART_PAGES = 100
+# With --workers N, cleaning is cut into parts of shrinking size (see clean_part_plan): the next part takes
+# 1/PART_SHARE_PER_WORKER of the pages left per worker, and at least MIN_PART_PAGES (a part costs two staged
+# files and a site-model load, a few milliseconds), so the workers' last parts are small and end together.
+PART_SHARE_PER_WORKER = 2
+MIN_PART_PAGES = 50
 MIN_SHARD_BYTES = 1024 * 1024
 # Shards' site-chrome count rows merged at a time in the main process (see _merge_in_slices).
 COUNT_ROWS_PER_SLICE = 100_000
@@ -113,8 +115,14 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
     })
     shards = group_into_shards(files, config)
     for index, shard in enumerate(shards):
-        _write_json(_shard_path(work, index, "plan.json"), {"index": index, "files": [asdict(f) for f in shard]})
+        # Compact JSON of flat fields: the serial start of every run writes one entry per input file here.
+        plan = {"index": index, "files": [{name: getattr(f, name) for name in _INPUT_FIELDS} for f in shard]}
+        storage.write_bytes(_shard_path(work, index, "plan.json"),
+                            json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return list(range(len(shards)))
+
+
+_INPUT_FIELDS = tuple(field.name for field in fields(InputFile))
 
 
 def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[InputFile]]:
@@ -179,6 +187,9 @@ def _pack(files: list[InputFile], target: int, max_docs: int) -> list[list[Input
 
 def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     """Read the shard's files into staged pages, quarantine what is unreadable, count blocks per site."""
+    from pipeline.clean.extract import content_hash
+    from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
+
     work = work_dir(config, run_id)
     plan = _read_json(_shard_path(work, index, "plan.json"))
     counter = site_chrome.BlockCounter()
@@ -351,6 +362,8 @@ def clean_and_detect_part(config: RunConfig, run_id: str, index: int, part: int,
 
 def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_name: str,
            rows: tuple[int, int] | None = None, part: int | None = None) -> dict[str, int]:
+    from pipeline.clean.extract import extract_article
+
     model = _load_site_model(work)
     articles = quarantined = 0
     prefix = "" if part is None else f"p{part:04d}."
@@ -381,9 +394,18 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
 
 
 def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
-    """`count` rows of a staged file from row `first`; batches before them are skipped undecoded to rows."""
-    offset = 0
-    for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
+    """`count` rows of a staged file from row `first`; row groups before them are not read at all."""
+    parquet = open_parquet(path)
+    groups, offset, position = [], None, 0
+    for group in range(parquet.metadata.num_row_groups):
+        rows = parquet.metadata.row_group(group).num_rows
+        if position + rows > first and position < first + count:
+            groups.append(group)
+            offset = position if offset is None else offset
+        position += rows
+    if offset is None:
+        return
+    for batch in parquet.iter_batches(batch_size=ROWS_PER_BATCH, row_groups=groups):
         start, offset = offset, offset + batch.num_rows
         if offset <= first:
             continue
@@ -398,6 +420,9 @@ def tag_language(article: Article) -> Rejection | None:
     chrome would pull toward the site's interface language). An article whose language is set already was
     tagged by the cleaning, whose page sample was that same text. An article whose text gives no evidence at
     all comes back as a Rejection."""
+    from pipeline.clean.extract import language_sample
+    from pipeline.langid import UNDETERMINED, detect_language
+
     if article.language == UNDETERMINED:
         guess = detect_language(language_sample(article.body.split("\n\n")))
         article.language, article.language_score = guess.language, guess.score
@@ -650,9 +675,11 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         work = work_dir(config, run_id)
         publish.remove_abandoned_work(storage.dirname(work), CLI_RUN_PREFIX, storage.basename(work))
-        shards = plan_shards(config, run_id)
-        faultpoint.reached("stage")
+        # The pool starts first: its workers import the cleaning modules and load the language model while
+        # this process plans.
         with _worker_pool(config.workers) as pool:
+            shards = plan_shards(config, run_id)
+            faultpoint.reached("stage")
             ingested = _map_stage(ingest_shard, config, run_id, shards, "ingest", progress, pool)
             faultpoint.reached("stage")
             learn_site_chrome(config, run_id)
@@ -661,35 +688,46 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
                 _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
             else:
                 _clean_parts(config, run_id, ingested, progress, pool)
-        faultpoint.reached("stage")
-        return publish_date_locked(config, run_id, started_at)
+                pool.shutdown(wait=False)  # the workers exit while this process publishes
+            faultpoint.reached("stage")
+            return publish_date_locked(config, run_id, started_at)
 
 
 @contextlib.contextmanager
 def _worker_pool(workers: int) -> Iterator[Executor | None]:
     """One pool of `workers` processes for every stage of the run, or None to run in this process.
 
-    The language model and its compiled kernels are loaded here first, so that forked workers inherit
-    them (each worker would otherwise spend seconds loading them); under a start method that does not
-    fork, each worker loads them once, when it starts.
+    The workers are started at once and import the cleaning modules and load the language model themselves
+    (`_prepare_worker`, once per process), in parallel with what this process does meanwhile (planning):
+    this process never cleans a page, so loading them here before forking would only delay the run.
     """
     if workers <= 1:
         yield None
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.langid import warm_up
-
-    warm_up()
-    # Objects made so far (modules, patterns, the model) are left out of the cyclic collector's passes:
-    # a forked worker's collections would otherwise walk them all, touching and so copying every page
-    # they share with this process.
+    # Objects made so far (modules, patterns) are left out of the cyclic collector's passes: a forked
+    # worker's collections would otherwise walk them all, touching and so copying every page they share
+    # with this process.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_prepare_worker) as pool:
+            for _ in range(workers):  # a pool starts its processes on demand: demand them now
+                pool.submit(int)
             yield pool
     finally:
         gc.unfreeze()
+
+
+def _prepare_worker() -> None:
+    """A pool worker's start: import the stages' modules and load the language model once for the process,
+    then leave what that made out of the cyclic collector's passes too."""
+    import pipeline.clean.extract  # noqa: F401 - for _clean and tag_language
+    import pipeline.ingest.readers  # noqa: F401 - for ingest_shard
+    from pipeline.langid import warm_up
+
+    warm_up()
+    gc.freeze()
 
 
 def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,
@@ -715,22 +753,45 @@ def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: R
 
 def _clean_parts(config: RunConfig, run_id: str, ingested: dict[int, dict[str, int]],
                  progress: Callable[[str, int, int], None] | None, pool: Executor) -> None:
-    """Clean and tag every shard in parts spread over the pool's workers.
+    """Clean and tag every shard in parts spread over the pool's workers, biggest parts first.
 
     Shards are the unit of ingestion, and a small run is one shard: cutting the shards themselves finer
     would change which pages count toward the site-chrome model, so the records would depend on
-    --workers. Cleaning a page depends only on the page and the run's model, so it is cut instead.
+    --workers. Cleaning a page depends only on the page and the run's model, so it is cut instead. The
+    pool hands each part to the next idle worker, in the order submitted.
     """
     from concurrent.futures import as_completed
 
-    total = sum(result["pages"] for result in ingested.values())
-    size = max(MIN_PART_PAGES, -(-total // (config.workers * PARTS_PER_WORKER)))
-    futures = []
-    for index in sorted(ingested):
-        pages = ingested[index]["pages"]
-        for part, first in enumerate(range(0, max(pages, 1), size)):
-            futures.append(pool.submit(clean_and_detect_part, config, run_id, index, part, first, size))
+    pages = {index: result["pages"] for index, result in ingested.items()}
+    futures = [pool.submit(clean_and_detect_part, config, run_id, *part)
+               for part in clean_part_plan(pages, config.workers)]
     for done, future in enumerate(as_completed(futures), start=1):
         future.result()
         if progress:
             progress("clean", done, len(futures))
+
+
+def clean_part_plan(pages: dict[int, int], workers: int) -> list[tuple[int, int, int, int]]:
+    """(shard, part, first row, rows) for every part of cleaning, in the order to hand them out: shrinking.
+
+    Guided self-scheduling: each part is a share of the pages still unassigned, so the first parts are big
+    (few per-part costs) and the last ones small (whichever worker frees up last has little left). A part
+    is a contiguous run of one shard's rows, taken from the shard with most rows left; parts of a shard
+    are numbered in row order, which the later stages rely on. An empty shard still gets its one part
+    (it writes the shard's empty outputs).
+    """
+    left = dict(pages)
+    taken = dict.fromkeys(pages, 0)
+    plan: list[tuple[int, int, int, int]] = [(index, 0, 0, 1) for index, count in sorted(pages.items()) if not count]
+    numbers = Counter(index for index, *_ in plan)
+    remaining = sum(left.values())
+    while remaining:
+        size = max(MIN_PART_PAGES, -(-remaining // (workers * PART_SHARE_PER_WORKER)))
+        index = max(sorted(left), key=left.__getitem__)
+        rows = left[index] if left[index] < size + MIN_PART_PAGES else size  # no sliver left behind
+        plan.append((index, numbers[index], taken[index], rows))
+        numbers[index] += 1
+        taken[index] += rows
+        left[index] -= rows
+        remaining -= rows
+    return plan

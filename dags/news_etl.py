@@ -2,7 +2,8 @@
 
 Structure only: every task calls `pipeline.run`, the same functions as `python -m pipeline run`, and
 imports it inside the task, so parsing this file stays cheap. Tasks pass paths, ids and counts through
-XCom, never documents.
+XCom, never documents; a task's counts are one XCom (`multiple_outputs=False`: TaskFlow would otherwise
+push every key of a returned dict as an XCom of its own, one API call each, on the run's critical path).
 
 Which ingest date a run writes:
 - the `ingest_date` param when given (manual runs from the UI);
@@ -152,7 +153,7 @@ def news_etl() -> None:
             ti.xcom_push(key=key, value=value)
         return shards
 
-    @task(pool=SHARD_POOL)
+    @task(pool=SHARD_POOL, multiple_outputs=False)
     def ingest(config: dict[str, Any], run_key: str, shard: int) -> dict[str, int]:
         """Read one shard's files into staged pages; unreadable input goes to quarantine."""
         from pipeline.config import RunConfig
@@ -161,7 +162,7 @@ def news_etl() -> None:
         return ingest_shard(RunConfig.from_dict(config), run_key, shard)
 
     # A night without input maps no shard task: the date must still be published (empty), not skipped.
-    @task(trigger_rule=TriggerRule.NONE_FAILED)
+    @task(trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs=False)
     def learn_site_chrome(config: dict[str, Any], run_key: str) -> dict[str, int]:
         """Blocks repeated across a site's pages, tonight and on earlier nights, become chrome."""
         from pipeline.config import RunConfig
@@ -180,7 +181,7 @@ def news_etl() -> None:
             clean_shard(RunConfig.from_dict(config), run_key, shard)
             return shard
 
-        @task(pool=SHARD_POOL)
+        @task(pool=SHARD_POOL, multiple_outputs=False)
         def detect_language(config: dict[str, Any], run_key: str, shard: int) -> dict[str, int]:
             """Tag each article with its language and confidence."""
             from pipeline.config import RunConfig
@@ -190,7 +191,7 @@ def news_etl() -> None:
 
         detect_language(config, run_key, clean(config, run_key, shard))
 
-    @task(outlets=[ARTICLES], trigger_rule=TriggerRule.NONE_FAILED)
+    @task(outlets=[ARTICLES], trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs=False)
     def publish(config: dict[str, Any], run_key: str) -> dict[str, Any]:
         """Drop exact duplicates across shards and swap the date's new output in, atomically."""
         from pipeline.config import RunConfig
@@ -205,7 +206,7 @@ def news_etl() -> None:
         }
         return {"ingest_date": manifest["ingest_date"], **manifest["counts"]}
 
-    @task
+    @task(multiple_outputs=False)
     def report(config: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
         """A short summary of the published date, in the log and as this task's XCom."""
         from pipeline.cli import summary_of

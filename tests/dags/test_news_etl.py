@@ -41,6 +41,12 @@ def test_news_etl_shape_schedule_and_retries(dagbag) -> None:
     assert [outlet.name for outlet in dag.get_task("publish").outlets] == ["newsetl_articles"]
 
 
+def test_each_task_returns_one_xcom(dagbag) -> None:
+    """A returned dict of counts is one XCom, not one per key: each key would cost its task an API call."""
+    dag = dagbag.get_dag("news_etl")
+    assert {task.task_id for task in dag.tasks if task.multiple_outputs} == set()
+
+
 def test_trigger_form_params_are_typed_and_described(dagbag) -> None:
     params = dagbag.get_dag("news_etl").params
     for name in ("input_path", "output_path", "ingest_date", "max_page_mb", "target_shard_mb", "workers"):

@@ -26,7 +26,6 @@ SEPARATOR = 0
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
 GOLDEN = 0x9E3779B97F4A7C15
-_MASK = (1 << 64) - 1
 # The stop list's table has at least this many slots per word: a short probe for a word that is not in it.
 _SLOTS_PER_WORD = 4
 
@@ -62,32 +61,29 @@ def word_characters() -> np.ndarray:
     return table
 
 
-def word_hash(word: str) -> int:
-    """FNV-1a over the word's code points, as word_kernels.stopword_counts hashes a word."""
-    value = FNV_OFFSET
-    for character in word:
-        value = ((value ^ ord(character)) * FNV_PRIME) & _MASK
-    return value
-
-
 @cache
 def _stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The stop list as word_kernels.stopword_counts reads it: bits, slot hashes, slot words, starts, letters."""
+    """The stop list as word_kernels.stopword_counts reads it: bits, slot hashes, slot words, starts, letters.
+    Hashed a code point of every word at a time (a few ms a list, once per process and language)."""
     words = sorted(stops)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    starts = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    letters = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    hashes = np.full(len(words), FNV_OFFSET, dtype=np.uint64)
+    for position in range(int(lengths.max(initial=0))):  # FNV-1a; uint64 arithmetic wraps as the kernel's
+        longer = lengths > position
+        hashes[longer] = (hashes[longer] ^ letters[starts[:-1][longer] + position]) * np.uint64(FNV_PRIME)
     bits = max(4, (len(words) * _SLOTS_PER_WORD - 1).bit_length())
     mask = (1 << bits) - 1
-    slot_hashes = np.zeros(1 << bits, dtype=np.uint64)
-    slot_words = np.full(1 << bits, -1, dtype=np.int64)
-    for number, word in enumerate(words):
-        value = word_hash(word)
-        slot = ((value * GOLDEN) & _MASK) >> (64 - bits)
+    slot_words = [-1] * (1 << bits)
+    for number, slot in enumerate(((hashes * np.uint64(GOLDEN)) >> np.uint64(64 - bits)).tolist()):
         while slot_words[slot] != -1:
             slot = (slot + 1) & mask
-        slot_hashes[slot], slot_words[slot] = value, number
-    starts = np.zeros(len(words) + 1, dtype=np.int64)
-    starts[1:] = np.cumsum([len(word) for word in words])
-    letters = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
-    return bits, slot_hashes, slot_words, starts, letters
+        slot_words[slot] = number
+    numbers = np.array(slot_words, dtype=np.int64)
+    slot_hashes = np.where(numbers >= 0, hashes[numbers], np.uint64(0)).astype(np.uint64)
+    return bits, slot_hashes, numbers, starts, letters
 
 
 def page_counts(folded: str, blocks: int, stops: frozenset[str]) -> list[tuple[int, int]] | None:

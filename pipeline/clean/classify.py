@@ -165,8 +165,18 @@ def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]
     if counts is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
-    return [Evidence(len(block), words, hits / words if words else 0.0, block.endswith(TERMINAL_PUNCTUATION),
-                     _heading(block, words)) for block, (words, hits) in zip(blocks, counts, strict=True)]
+    return [_remembered_counted(block, words, hits) if words <= COMMENT_COUNT_MAX_WORDS else
+            _counted_evidence(block, words, hits) for block, (words, hits) in zip(blocks, counts, strict=True)]
+
+
+def _counted_evidence(block: str, words: int, hits: int) -> Evidence:
+    """`block_evidence` of a block whose words and stop words are counted."""
+    return Evidence(len(block), words, hits / words if words else 0.0, block.endswith(TERMINAL_PUNCTUATION),
+                    _heading(block, words))
+
+
+# A short block's heading cues cost more than its count (a site's menu lines recur on each of its pages).
+_remembered_counted = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(_counted_evidence)
 
 
 def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> list[tuple[int, int]] | None:

@@ -1,4 +1,5 @@
-"""`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module.
+"""`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module
+(and the cleaner's stop-word count, pipeline/clean/word_kernels.py, into another).
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -14,6 +15,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -22,19 +24,30 @@ def build(output_dir: Path = PACKAGE_DIR) -> Path:
     """Compile the kernels into `output_dir`; returns the extension module's path."""
     from pipeline import langid, langid_kernels
 
+    return _compile(langid.aot_module_name(), langid_kernels, output_dir, "_langid_aot_")
+
+
+def build_words(output_dir: Path = PACKAGE_DIR) -> Path:
+    """Compile the cleaner's stop-word count (pipeline.clean.word_kernels) into `output_dir`; its path."""
+    from pipeline.clean import word_counts, word_kernels
+
+    return _compile(word_counts.aot_module_name(), word_kernels, output_dir, "_words_aot_")
+
+
+def _compile(name: str, kernels: ModuleType, output_dir: Path, prefix: str) -> Path:
+    """Compile `kernels`' SIGNATURES functions as module `name`; other builds named `prefix*` are removed."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba.pycc announces its deprecation; it is still the AOT compiler
         from numba.pycc import CC
 
-        name = langid.aot_module_name()
         compiler = CC(name)
         compiler.output_dir = str(output_dir)
         compiler.verbose = False
-        for function, signature in langid_kernels.SIGNATURES.items():
-            compiler.export(function, signature)(getattr(langid_kernels, function).py_func)
+        for function, signature in kernels.SIGNATURES.items():
+            compiler.export(function, signature)(getattr(kernels, function).py_func)
         compiler.compile()
     built = output_dir / compiler.output_file
-    for stale in glob.glob(str(output_dir / "_langid_aot_*")):
+    for stale in glob.glob(str(output_dir / f"{prefix}*")):
         if not os.path.basename(stale).startswith(name + "."):
             os.remove(stale)
     return built
@@ -46,17 +59,18 @@ def main(argv: list[str]) -> int:
     force = "--force" in argv
     folders = [argument for argument in argv if argument != "--force"]
     output_dir = Path(folders[0]) if folders else PACKAGE_DIR
-    if not force:
-        from importlib.machinery import EXTENSION_SUFFIXES
+    from importlib.machinery import EXTENSION_SUFFIXES
 
-        from pipeline import langid
+    from pipeline import langid
+    from pipeline.clean import word_counts
 
-        built = output_dir / f"{langid.aot_module_name()}{EXTENSION_SUFFIXES[0]}"
-        if built.is_file():
-            print(f"langid kernels up to date: {built}")
-            return 0
-    path = build(output_dir)
-    print(f"langid kernels compiled: {path}")
+    for what, name, compile_into in (("langid kernels", langid.aot_module_name(), build),
+                                      ("stop-word count", word_counts.aot_module_name(), build_words)):
+        built = output_dir / f"{name}{EXTENSION_SUFFIXES[0]}"
+        if not force and built.is_file():
+            print(f"{what} up to date: {built}")
+            continue
+        print(f"{what} compiled: {compile_into(output_dir)}")
     return 0
 
 

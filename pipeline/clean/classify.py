@@ -19,6 +19,7 @@ from itertools import filterfalse
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.stopwords import has_stoplist, stopwords
+from pipeline.clean.word_counts import SEPARATOR, available, page_counts
 
 _WORD = re.compile(r"\w+")
 # The characters whose casefold holds a character on the other side of `\w` ('İ' to 'i' and a combining dot,
@@ -150,16 +151,55 @@ def _heading(block: str, words: int) -> int:
 
 
 # Navigation and footer lines recur on every page of a site: the evidence of short blocks is remembered
-# (long ones seldom recur, and would make the cache big).
+# (long ones seldom recur, and would make the cache big) when it is computed block by block.
 EVIDENCE_CACHE_SIZE = 4096
 CACHED_BLOCK_CHARS = 300
 _remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
 
 
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
+    """`block_evidence` of each block; with a stop list, the words of the whole page counted in one compiled
+    pass when the kernels are built (`_page_stopword_counts`)."""
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else block_evidence(block, stops)
-            for block in blocks]
+    counts = _page_stopword_counts(blocks, stops) if stops is not None else None
+    if counts is None:
+        return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
+                block_evidence(block, stops) for block in blocks]
+    return [_remembered_counted(block, words, hits) if words <= COMMENT_COUNT_MAX_WORDS else
+            _counted_evidence(block, words, hits) for block, (words, hits) in zip(blocks, counts, strict=True)]
+
+
+def _counted_evidence(block: str, words: int, hits: int) -> Evidence:
+    """`block_evidence` of a block whose words and stop words are counted."""
+    return Evidence(len(block), words, hits / words if words else 0.0, block.endswith(TERMINAL_PUNCTUATION),
+                    _heading(block, words))
+
+
+# A short block's heading cues cost more than its count (a site's menu lines recur on each of its pages).
+_remembered_counted = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(_counted_evidence)
+
+
+def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> list[tuple[int, int]] | None:
+    """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it; None
+    when the kernels are not built or a block holds the separator. The blocks holding a character whose
+    folding crosses a word's edge (`_FOLD_SPLITS`, looked for only when the page's tests do not rule them
+    all out) are counted again on their own."""
+    if not available():
+        return None
+    if not blocks:
+        return []
+    joined = chr(SEPARATOR).join(blocks)
+    if joined.count(chr(SEPARATOR)) != len(blocks) - 1:
+        return None
+    folded = joined.casefold()
+    counts = page_counts(folded, len(blocks), stops)
+    if counts is None or joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
+            or not _FOLD_SPLITS.search(joined):
+        return counts
+    for index, block in enumerate(blocks):
+        if _FOLD_SPLITS.search(block):
+            counts[index] = _count_stopwords(block, stops)
+    return counts
 
 
 def _is_unspaced(language: str | None) -> bool:

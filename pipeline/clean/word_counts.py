@@ -1,0 +1,100 @@
+"""Words and stop words of every block of a page, counted in one compiled pass (the stop-word share).
+
+The loop is pipeline.clean.word_kernels' (this module holds what it shares with it, without numba), built
+ahead of time with langid's kernels into an extension module (`python -m pipeline.langid_build`, run at
+install), which needs numpy but not numba. Without that build (or with one of other source) `page_counts`
+answers None and the cleaner counts in Python: the counts are the same, only slower; numba is never
+imported for this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.resources
+import re
+import sys
+from functools import cache
+from types import ModuleType
+
+import numpy as np
+
+# Between two blocks of a page ('\x00': normalization removes control characters from stored text).
+SEPARATOR = 0
+# FNV-1a, 64 bits, over a word's code points; a table slot is the hash's top bits after a Fibonacci multiply.
+FNV_OFFSET = 0xCBF29CE484222325
+FNV_PRIME = 0x100000001B3
+GOLDEN = 0x9E3779B97F4A7C15
+# The stop list's table has at least this many slots per word: a short probe for a word that is not in it.
+_SLOTS_PER_WORD = 4
+
+
+def aot_module_name() -> str:
+    """Name of the ahead-of-time build of the kernels' current source and of the constants they take from
+    here: a stale build is never loaded."""
+    folder = importlib.resources.files("pipeline.clean")
+    source = b"".join(folder.joinpath(name).read_bytes() for name in ("word_kernels.py", "word_counts.py"))
+    return f"_words_aot_{hashlib.blake2b(source, digest_size=6).hexdigest()}"
+
+
+@cache
+def _kernels() -> ModuleType | None:
+    with contextlib.suppress(ImportError):
+        return importlib.import_module(f"pipeline.{aot_module_name()}")
+    return None
+
+
+def available() -> bool:
+    """Whether the compiled counts are at hand (the build of the kernels' current source is installed)."""
+    return _kernels() is not None
+
+
+@cache
+def word_characters() -> np.ndarray:
+    """For every code point, whether `\\w` matches it: marked from the runs `re` itself finds in a text of
+    all of Unicode (~60 ms, once per process), so the words are the regex's, in this Python's Unicode."""
+    table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+    everything = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for run in re.finditer(r"\w+", everything):
+        table[run.start():run.end()] = True
+    return table
+
+
+@cache
+def _stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The stop list as word_kernels.stopword_counts reads it: bits, slot hashes, slot words, starts, letters.
+    Hashed a code point of every word at a time (a few ms a list, once per process and language)."""
+    words = sorted(stops)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    starts = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    letters = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    hashes = np.full(len(words), FNV_OFFSET, dtype=np.uint64)
+    for position in range(int(lengths.max(initial=0))):  # FNV-1a; uint64 arithmetic wraps as the kernel's
+        longer = lengths > position
+        hashes[longer] = (hashes[longer] ^ letters[starts[:-1][longer] + position]) * np.uint64(FNV_PRIME)
+    bits = max(4, (len(words) * _SLOTS_PER_WORD - 1).bit_length())
+    mask = (1 << bits) - 1
+    slot_words = [-1] * (1 << bits)
+    for number, slot in enumerate(((hashes * np.uint64(GOLDEN)) >> np.uint64(64 - bits)).tolist()):
+        while slot_words[slot] != -1:
+            slot = (slot + 1) & mask
+        slot_words[slot] = number
+    numbers = np.array(slot_words, dtype=np.int64)
+    slot_hashes = np.where(numbers >= 0, hashes[numbers], np.uint64(0)).astype(np.uint64)
+    return bits, slot_hashes, numbers, starts, letters
+
+
+def page_counts(folded: str, blocks: int, stops: frozenset[str]) -> list[tuple[int, int]] | None:
+    """(words, stop words) of each of the `blocks` casefolded blocks joined by SEPARATOR in `folded`, as
+    `\\w+` finds the words and `stops` holds them; None when the compiled kernels are not built.
+    The caller makes sure no block holds the separator."""
+    kernels = _kernels()
+    if kernels is None:
+        return None
+    cps = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if not cps.flags.writeable:
+        cps = cps.copy()
+    words, hits = kernels.stopword_counts(cps, word_characters(), *_stop_table(stops), blocks)
+    return list(zip(words.tolist(), hits.tolist(), strict=True))

@@ -1,0 +1,110 @@
+"""The compiled stop-word count: the words and stop words of the regex and the set, whichever path counts."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.clean import word_counts, word_kernels
+from pipeline.clean.classify import _FOLD_SPLITS, _count_stopwords, block_evidence, page_evidence
+from pipeline.clean.stopwords import stopwords
+
+ROOT = Path(__file__).resolve().parents[2]
+# Stop words, words that hold one or are held by one, case that folds to two letters or across a word's
+# edge ('İ', 'ΐ', U+0345), underscores, digits, punctuation, CJK, an emoji, odd spaces and the separator.
+ALPHABET = [*"aeiouTHEDERßİIı_0123'’,.-—«»:;!?()ΣςσÉÀŉΐῦ\u0345\u00a0\u3000 东京😀\x00",
+            "the ", "The ", "them ", "th ", "DER ", "die ", "Über ", "and ", "et ", "le ", "les ", "du ",
+            "lequel ", "aujourd'hui ", "nicht ", "niche "]
+
+
+def _pages(seed: int, count: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    return [["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(0, 8))]
+            for _ in range(count)]
+
+
+def _kernel_counts(kernel, blocks: list[str], stops: frozenset[str]) -> list[tuple[int, int]]:  # noqa: ANN001
+    folded = "\x00".join(blocks).casefold()
+    cps = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    words, hits = kernel(cps, word_counts.word_characters(), *word_counts._stop_table(stops), len(blocks))
+    return list(zip(words.tolist(), hits.tolist(), strict=True))
+
+
+def test_word_characters_are_those_of_the_regex() -> None:
+    """`\\w` is `str.isalnum` or '_' for `re` on str patterns: the table marks exactly those code points."""
+    everything = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    expected = np.frombuffer(bytes(map(str.isalnum, everything)), dtype=np.bool_).copy()
+    expected[ord("_")] = True
+    assert np.array_equal(word_counts.word_characters(), expected)
+
+
+def test_the_kernel_counts_what_the_regex_and_the_set_count() -> None:
+    """Per block, the loop's words and stop words are `_count_stopwords`' (which a test of the classifier pins
+    to `\\w+` and a casefold of each word), on blocks the whole-page casefold leaves word by word alike."""
+    for language in ("en", "de", "fr", None):
+        stops = stopwords(language)
+        for blocks in _pages(3, 600):
+            if any("\x00" in block or _FOLD_SPLITS.search(block) for block in blocks):
+                continue
+            expected = [_count_stopwords(block, stops) for block in blocks]
+            assert _kernel_counts(word_kernels.stopword_counts, blocks, stops) == expected, blocks
+
+
+def test_page_evidence_is_each_blocks_evidence() -> None:
+    """The page-wide count gives every block the evidence it has alone, whatever the page holds (a block with
+    the separator, one whose folding crosses a word's edge), built kernels or not."""
+    for language in ("en", "de", "fr", "xx"):
+        stops = stopwords(language)
+        for blocks in _pages(4, 800):
+            assert page_evidence(blocks, language) == [block_evidence(block, stops) for block in blocks], blocks
+
+
+def test_the_stop_table_finds_every_stop_word_and_nothing_else() -> None:
+    """Every word of the biggest lists is found, in probe chains of a table a quarter full; its prefixes and
+    extensions, which hash elsewhere or compare unequal, are not."""
+    stops = stopwords(None)
+    words = sorted(word for word in stops if word.isalnum())
+    blocks = [" ".join(words), " ".join(word + "x" for word in words), " ".join(word[:-1] for word in words)]
+    expected = [_count_stopwords(block, stops) for block in blocks]
+    assert expected[0] == (len(words), len(words))
+    assert _kernel_counts(word_kernels.stopword_counts, blocks, stops) == expected
+
+
+def test_ahead_of_time_build_counts_as_the_jit_and_loads_without_numba(tmp_path: Path) -> None:
+    """`python -m pipeline.langid_build` compiles the count into a module that gives numba's answers and that
+    a process loads without importing numba."""
+    from pipeline import langid_build
+
+    built = langid_build.build_words(tmp_path)
+    spec = importlib.util.spec_from_file_location(word_counts.aot_module_name(), built)
+    assert spec is not None and spec.loader is not None
+    aot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(aot)
+    for language in ("en", "pl"):
+        stops = stopwords(language)
+        for blocks in _pages(5, 200):
+            blocks = [block.replace("\x00", "") for block in blocks]
+            assert _kernel_counts(aot.stopword_counts, blocks, stops) == \
+                _kernel_counts(word_kernels.stopword_counts, blocks, stops), blocks
+
+    script = ("import sys\nfrom pipeline.clean import classify, word_counts\n"
+              "e = classify.page_evidence(['The cat and the dog.', 'Menu'], 'en')\n"
+              "print(word_counts.available(), [(x.words, x.stopword_share) for x in e], 'numba' in sys.modules)\n")
+    package = tmp_path / "pipeline"
+    for source in (ROOT / "pipeline").rglob("*.py"):
+        target = package / source.relative_to(ROOT / "pipeline")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    python = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=tmp_path, env=env).stdout
+    built.rename(package / built.name)
+    compiled = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=tmp_path, env=env).stdout
+    assert python == "False [(5, 0.6), (1, 0.0)] False\n"
+    assert compiled == "True [(5, 0.6), (1, 0.0)] False\n"

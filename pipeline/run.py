@@ -51,7 +51,14 @@ from pipeline.schema import (
 from pipeline.sink import dedup, publish
 from pipeline.sink import manifest as manifest_file
 from pipeline.sink.language_files import LanguageFiles
-from pipeline.sink.parquet import StagedParquetWriter, iter_batches, iter_row_range, iter_rows, open_parquet
+from pipeline.sink.parquet import (
+    StagedParquetWriter,
+    iter_batches,
+    iter_row_range,
+    iter_rows,
+    iter_selected_rows,
+    open_parquet,
+)
 
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
 CLI_RUN_PREFIX = "cli-"
@@ -230,8 +237,8 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
     page_files = [path.removesuffix("counted.parquet") + "pages.parquet" for path in counted_files]
 
     def read_pages(position: int, rows: list[int]) -> Iterator[tuple[str, str]]:
-        pages = open_parquet(page_files[position]).read(columns=["source", "text"]).take(pa.array(rows, pa.int64()))
-        return zip(pages["source"].to_pylist(), pages["text"].to_pylist(), strict=True)
+        return ((page["source"], page["text"]) for page in iter_selected_rows(page_files[position], rows,
+                                                                               ["source", "text"]))
 
     corrected = correction(CountedFiles(counted_files), read_pages)
     merged = _merge_in_slices(storage.glob_files(work, "shard-*.counts.parquet"), corrected)

@@ -129,6 +129,22 @@ def iter_row_range(path: str, first: int, count: int) -> Iterator[dict]:
                 yield from batch.to_pylist()
 
 
+def iter_selected_rows(path: str, rows: list[int], columns: list[str] | None = None) -> Iterator[dict]:
+    """The rows of a staged file at these ascending positions, reading only the row groups that hold them."""
+    parquet = open_parquet(path)
+    position = end = 0
+    for group in range(parquet.num_row_groups):
+        start, end = end, end + parquet.metadata.row_group(group).num_rows
+        wanted = []
+        while position < len(rows) and rows[position] < end:
+            wanted.append(rows[position] - start)
+            position += 1
+        if wanted:
+            yield from parquet.read_row_group(group, columns=columns).take(pa.array(wanted, pa.int64())).to_pylist()
+        if position == len(rows):
+            return
+
+
 def open_parquet(path: str) -> pq.ParquetFile:
     """A Parquet file at a local path or an object-store URL."""
     return pq.ParquetFile(storage.open_input_file(path))

@@ -8,11 +8,8 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import faultpoint, memory, storage
+from pipeline import faultpoint, storage
 from pipeline.schema import DICTIONARY_COLUMNS
-
-# Every process that stages Parquet (the CLI, its pool workers, the DAG's tasks) imports this module.
-memory.use_returning_pool()
 
 ROWS_PER_BATCH = 2_000
 ROWS_PER_GROUP = 16_000

@@ -3,6 +3,7 @@
 Run from the repo root:
     .venv/bin/python benchmarks/memory_check.py jsonl --gigabytes 2 [--workers 2]
     .venv/bin/python benchmarks/memory_check.py files --files 200000 [--workers 2]
+    .venv/bin/python benchmarks/memory_check.py jsonl --input DUMP.jsonl --timeline rss.txt   # an existing dump
 
 Generates the input once under --workdir (reused when present; generation is the slow part), runs the
 CLI in a child process and samples the resident memory of it and of each of its worker processes from

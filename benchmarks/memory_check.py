@@ -3,6 +3,7 @@
 Run from the repo root:
     .venv/bin/python benchmarks/memory_check.py jsonl --gigabytes 2 [--workers 2]
     .venv/bin/python benchmarks/memory_check.py files --files 200000 [--workers 2]
+    .venv/bin/python benchmarks/memory_check.py jsonl --input DUMP.jsonl --timeline rss.txt   # an existing dump
 
 Generates the input once under --workdir (reused when present; generation is the slow part), runs the
 CLI in a child process and samples the resident memory of it and of each of its worker processes from
@@ -49,7 +50,7 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def measure(inputs: str, output: str, workers: int, extra: list[str]) -> None:
+def measure(inputs: str, output: str, workers: int, extra: list[str], timeline: str | None = None) -> None:
     command = [sys.executable, "-m", "pipeline", "run", inputs, "--out", output, "--date", INGEST_DATE,
                "--workers", str(workers), *extra]
     print("$", " ".join(command), flush=True)
@@ -57,11 +58,22 @@ def measure(inputs: str, output: str, workers: int, extra: list[str]) -> None:
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     main_peak = 0.0
     worker_peaks: dict[int, float] = {}
+    log = open(timeline, "w", encoding="ascii") if timeline else None  # noqa: SIM115
+    samples = 0
     while process.poll() is None:
-        main_peak = max(main_peak, _rss_mb(process.pid))
-        for child in _children(process.pid):
-            worker_peaks[child] = max(worker_peaks.get(child, 0.0), _rss_mb(child))
+        main_rss = _rss_mb(process.pid)
+        main_peak = max(main_peak, main_rss)
+        workers_rss = {child: _rss_mb(child) for child in _children(process.pid)}
+        for child, rss in workers_rss.items():
+            worker_peaks[child] = max(worker_peaks.get(child, 0.0), rss)
+        if log and samples % 5 == 0:  # one line a second: when each process grew, to match with the stages
+            log.write(f"{time.perf_counter() - started:.0f} {main_rss:.0f} "
+                      + " ".join(f"{rss:.0f}" for rss in workers_rss.values()) + "\n")
+            log.flush()
+        samples += 1
         time.sleep(0.2)
+    if log:
+        log.close()
     output_text = process.stdout.read() if process.stdout else ""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(output_text.strip())
@@ -94,10 +106,14 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200_000, help="number of small files")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--workdir", default="/tmp/newsetl-memory")
+    parser.add_argument("--input", help="an existing dump or folder to run on (not generated, not written)")
+    parser.add_argument("--timeline", help="write 'seconds main_MB worker_MB...' once a second to this file")
     parser.add_argument("extra", nargs="*", help="more `pipeline run` options, after --")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    if args.kind == "jsonl":
+    if args.input:
+        inputs = args.input
+    elif args.kind == "jsonl":
         inputs = os.path.join(args.workdir, f"dump-{args.gigabytes:g}GB.jsonl")
         if not os.path.exists(inputs):
             started = time.perf_counter()
@@ -116,7 +132,7 @@ def main() -> None:
     print(f"input: {inputs}, {size / 1e9:.2f} GB")
     output = os.path.join(args.workdir, "out")
     subprocess.run(["rm", "-rf", output], check=True)
-    measure(inputs, output, args.workers, args.extra)
+    measure(inputs, output, args.workers, args.extra, args.timeline)
 
 
 if __name__ == "__main__":

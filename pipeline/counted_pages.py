@@ -97,6 +97,10 @@ def block_counts(pages: Iterable[tuple[str, str]], sign: int = 1) -> pa.Table:
     counter = site_chrome.BlockCounter()
     for source, text in pages:
         counter.add_page(source, stored_blocks(text))
+    return _signed(counter, sign)
+
+
+def _signed(counter: site_chrome.BlockCounter, sign: int) -> pa.Table:
     table = counter.to_table()
     return table if sign > 0 else table.set_column(2, "pages", pc.negate(table["pages"]))
 
@@ -104,10 +108,12 @@ def block_counts(pages: Iterable[tuple[str, str]], sign: int = 1) -> pa.Table:
 def correction(shards: Collection[pa.Table],
                read_pages: Callable[[int, list[int]], Iterable[tuple[str, str]]]) -> pa.Table:
     """The counts to add to the shards' so that each text and each story counts once over the run;
-    `read_pages(shard position, rows)` gives the (source, text) of those staged pages."""
-    uncounted: list[tuple[str, str]] = []
-    counted: list[tuple[str, str]] = []
+    `read_pages(shard position, rows)` gives the (source, text) of those staged pages. Each page is counted
+    as it is read: a run's recounted pages grow with its repeats across shards, their texts are not held."""
+    counted, uncounted = site_chrome.BlockCounter(), site_chrome.BlockCounter()
     for position, uncount, count in recount(shards):
-        uncounted.extend(read_pages(position, uncount))
-        counted.extend(read_pages(position, count))
-    return pa.concat_tables([block_counts(counted), block_counts(uncounted, sign=-1)])
+        for source, text in read_pages(position, uncount):
+            uncounted.add_page(source, stored_blocks(text))
+        for source, text in read_pages(position, count):
+            counted.add_page(source, stored_blocks(text))
+    return pa.concat_tables([_signed(counted, 1), _signed(uncounted, -1)])

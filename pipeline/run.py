@@ -37,7 +37,6 @@ from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.reading import FileDigest
 from pipeline.schema import (
-    ARTICLE_FILE_SCHEMA,
     ARTICLE_SCHEMA,
     PAGE_SCHEMA,
     PIPELINE_VERSION,
@@ -52,9 +51,16 @@ from pipeline.schema import (
 )
 from pipeline.sink import dedup, publish
 from pipeline.sink import manifest as manifest_file
-from pipeline.sink.parquet import ROWS_PER_BATCH, StagedParquetWriter, iter_batches, iter_rows, open_parquet
+from pipeline.sink.language_files import LanguageFiles
+from pipeline.sink.parquet import (
+    StagedParquetWriter,
+    iter_batches,
+    iter_row_range,
+    iter_rows,
+    iter_selected_rows,
+    open_parquet,
+)
 
-ROWS_PER_OUTPUT_FILE = 500_000
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
 CLI_RUN_PREFIX = "cli-"
 # Staged work of another run of the date untouched this long is abandoned: an Airflow run that failed for
@@ -242,8 +248,8 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
     page_files = [path.removesuffix("counted.parquet") + "pages.parquet" for path in counted_files]
 
     def read_pages(position: int, rows: list[int]) -> Iterator[tuple[str, str]]:
-        pages = open_parquet(page_files[position]).read(columns=["source", "text"]).take(pa.array(rows, pa.int64()))
-        return zip(pages["source"].to_pylist(), pages["text"].to_pylist(), strict=True)
+        return ((page["source"], page["text"]) for page in iter_selected_rows(page_files[position], rows,
+                                                                               ["source", "text"]))
 
     corrected = correction(CountedFiles(counted_files), read_pages)
     merged = _merge_in_slices(storage.glob_files(work, "shard-*.counts.parquet"), corrected)
@@ -371,7 +377,7 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
     with StagedParquetWriter(_shard_path(work, index, prefix + output_name), ARTICLE_SCHEMA) as writer, \
             StagedParquetWriter(_shard_path(work, index, prefix + "clean.quarantine.parquet"),
                                 QUARANTINE_SCHEMA) as rejects:
-        for row in iter_rows(pages_path) if rows is None else _row_range(pages_path, *rows):
+        for row in iter_rows(pages_path) if rows is None else iter_row_range(pages_path, *rows):
             page = page_from_row(row)
             try:
                 result = extract_article(page, model, config.min_body_words)
@@ -391,27 +397,6 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
             writer.write(article_row(result))
             articles += 1
     return {"shard": index, "articles": articles, "quarantined": quarantined}
-
-
-def _row_range(path: str, first: int, count: int) -> Iterator[dict]:
-    """`count` rows of a staged file from row `first`; row groups before them are not read at all."""
-    parquet = open_parquet(path)
-    groups, offset, position = [], None, 0
-    for group in range(parquet.metadata.num_row_groups):
-        rows = parquet.metadata.row_group(group).num_rows
-        if position + rows > first and position < first + count:
-            groups.append(group)
-            offset = position if offset is None else offset
-        position += rows
-    if offset is None:
-        return
-    for batch in parquet.iter_batches(batch_size=ROWS_PER_BATCH, row_groups=groups):
-        start, offset = offset, offset + batch.num_rows
-        if offset <= first:
-            continue
-        if start >= first + count:
-            return
-        yield from batch.slice(max(first - start, 0), first + count - max(first, start)).to_pylist()
 
 
 def tag_language(article: Article) -> Rejection | None:
@@ -470,16 +455,13 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     duplicates, duplicate_ids = dropped.duplicates, dropped.reused
 
     written_by_language: Counter = Counter()
-    writers: dict[str, StagedParquetWriter] = {}
-    relative: dict[str, str] = {}
-    file_counts: Counter = Counter()
-    outputs: list[dict[str, Any]] = []
+    articles = LanguageFiles(lambda language, name: target("articles", f"language={language}", name))
     try:
         for file_index, path in enumerate(shard_files):
             written_by_file: Counter = Counter()  # this file's; spilled for the manifest (pipeline.sink.manifest)
             drops = dropped.rows[file_index] if dropped.any_in(file_index) else None
             offset = 0
-            for batch in open_parquet(path).iter_batches(batch_size=ROWS_PER_BATCH):
+            for batch in iter_batches([path]):
                 table = pa.Table.from_batches([batch])
                 rows = range(offset, offset + table.num_rows)
                 offset += table.num_rows
@@ -487,24 +469,13 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
                     table = table.filter(pa.array([not drops[row] for row in rows]))
                 for language in pc.unique(table["language"]).to_pylist():
                     part = table.filter(pc.equal(table["language"], language))
-                    writer = writers.get(language)
-                    if writer is None or writer.rows_written >= ROWS_PER_OUTPUT_FILE:
-                        if writer is not None:
-                            outputs.append(_committed(writer, relative))
-                        name = f"part-{file_counts[language]:05d}.parquet"
-                        file_counts[language] += 1
-                        location, relative_path = target("articles", f"language={language}", name)
-                        writer = writers[language] = StagedParquetWriter(location, ARTICLE_FILE_SCHEMA)
-                        relative[location] = relative_path
-                    writer.write_table(part)
+                    articles.add(language, part)
                     written_by_language[language] += part.num_rows
                     written_by_file.update(part["source_file"].to_pylist())
             manifest_file.write_file_counts(path, written_by_file)
-        for writer in writers.values():
-            outputs.append(_committed(writer, relative))
+        outputs = articles.close()
     except BaseException:
-        for writer in writers.values():
-            writer.abort()
+        articles.abort()
         raise
     if not remote:
         os.makedirs(os.path.join(staging, "articles"), exist_ok=True)
@@ -556,11 +527,6 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
     return _without_inputs(manifest)
-
-
-def _committed(writer: StagedParquetWriter, relative: dict[str, str]) -> dict[str, Any]:
-    writer.commit()
-    return {"path": relative[writer.path], "rows": writer.rows_written}
 
 
 def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,

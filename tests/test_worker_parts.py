@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.bench_corpus import write_text_corpus
-from pipeline.run import MIN_PART_PAGES, _row_range, clean_part_plan
+from pipeline.run import MIN_PART_PAGES, clean_part_plan
+from pipeline.sink.parquet import iter_row_range
 from tests.support import published, run_checked
 
 
@@ -58,7 +59,7 @@ def test_row_range_reads_the_rows_asked_whatever_the_row_groups(tmp_path: Path) 
             writer.write_table(pa.table({"n": list(range(start, min(start + 70, 1_000)))}))
     for first, count in [(0, 1), (0, 1_000), (69, 2), (70, 70), (333, 250), (990, 50), (1_000, 5), (0, 0)]:
         expected = list(range(first, min(first + count, 1_000)))
-        assert [row["n"] for row in _row_range(str(path), first, count)] == expected
+        assert [row["n"] for row in iter_row_range(str(path), first, count)] == expected
 
 
 def test_two_workers_publish_what_one_publishes(tmp_path: Path) -> None:

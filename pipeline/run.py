@@ -91,7 +91,9 @@ def _shard_path(work: str, index: int, what: str) -> str:
 
 
 def _write_json(path: str, data: Any) -> None:
-    storage.write_json(path, data)  # locally: a temporary file renamed into place
+    """A work-directory file: compact JSON, read by the run's stages only (planning writes one entry per input
+    file); locally a temporary file renamed into place."""
+    storage.write_bytes(path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8"))
 
 
 def _read_json(path: str) -> Any:
@@ -121,10 +123,9 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
     })
     shards = group_into_shards(files, config)
     for index, shard in enumerate(shards):
-        # Compact JSON of flat fields: the serial start of every run writes one entry per input file here.
-        plan = {"index": index, "files": [{name: getattr(f, name) for name in _INPUT_FIELDS} for f in shard]}
-        storage.write_bytes(_shard_path(work, index, "plan.json"),
-                            json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        # Flat fields (asdict deep-copies): the serial start of every run writes one entry per input file here.
+        _write_json(_shard_path(work, index, "plan.json"),
+                    {"index": index, "files": [{name: getattr(f, name) for name in _INPUT_FIELDS} for f in shard]})
     return list(range(len(shards)))
 
 

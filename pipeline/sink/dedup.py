@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from pipeline.sink.parquet import iter_batches, open_parquet
+from pipeline.sink.parquet import iter_batches, iter_selected_rows, open_parquet
 
 ROWS_PER_SLICE = 100_000
 
@@ -84,13 +86,7 @@ def _rows(paths: list[str], columns: list[str]) -> Iterator[tuple[int, int, tupl
 
 
 def _bodies(paths: list[str], rows: list[tuple[int, int, str, str]]) -> Iterator[str]:
-    """The bodies of these (sorted) rows, each read from its row group alone (reused ids are rare)."""
-    for file_index, row, *_ in rows:
-        parquet = open_parquet(paths[file_index])
-        first = 0
-        for group in range(parquet.metadata.num_row_groups):
-            size = parquet.metadata.row_group(group).num_rows
-            if row < first + size:
-                yield parquet.read_row_group(group, columns=["body"])["body"][row - first].as_py()
-                break
-            first += size
+    """The bodies of these (sorted) rows, reading only the row groups that hold them (reused ids are rare)."""
+    for file_index, group in groupby(rows, key=itemgetter(0)):
+        for selected in iter_selected_rows(paths[file_index], [row for _, row, *_ in group], ["body"]):
+            yield selected["body"]

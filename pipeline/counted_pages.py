@@ -92,15 +92,8 @@ class CountedFiles:
         return len(self.paths)
 
 
-def block_counts(pages: Iterable[tuple[str, str]], sign: int = 1) -> pa.Table:
-    """Block counts of (source, text) pages, each counted, negated with sign -1."""
-    counter = site_chrome.BlockCounter()
-    for source, text in pages:
-        counter.add_page(source, stored_blocks(text))
-    return _signed(counter, sign)
-
-
 def _signed(counter: site_chrome.BlockCounter, sign: int) -> pa.Table:
+    """The counter's block counts, negated with sign -1."""
     table = counter.to_table()
     return table if sign > 0 else table.set_column(2, "pages", pc.negate(table["pages"]))
 

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from pipeline.clean import site_chrome
 from pipeline.clean.normalize import stored_blocks
+from pipeline.key_slices import slice_count
 from pipeline.sink.parquet import open_parquet
 
 COUNTED_SCHEMA = pa.schema([
@@ -44,7 +45,7 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
     hash) at a time, reading `shards` once per slice: it may be re-iterable from disk (CountedFiles).
     """
     sizes = [table.num_rows for table in shards]
-    slices = 1 << (sum(sizes) // ROWS_PER_SLICE).bit_length()  # a power of two: a slice is a bit mask
+    slices = slice_count(sum(sizes), ROWS_PER_SLICE)
     new_text = [bytearray(size) for size in sizes]
     for index in range(slices):
         texts: set[str] = set()

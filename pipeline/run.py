@@ -36,6 +36,7 @@ from pipeline.counted_pages import COUNTED_SCHEMA, CountedFiles, correction
 from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.reading import FileDigest
+from pipeline.key_slices import slice_count
 from pipeline.schema import (
     ARTICLE_SCHEMA,
     PAGE_SCHEMA,
@@ -290,7 +291,7 @@ def _merge_in_slices(count_files: list[str], correction: pa.Table) -> pa.Table:
     on); each slice also gets every page-count row, which merge_counts needs, and only the first keeps them.
     """
     rows = sum(open_parquet(path).metadata.num_rows for path in count_files) + correction.num_rows
-    slices = 1 << (rows // COUNT_ROWS_PER_SLICE).bit_length()  # a power of two, so a slice is a bit mask
+    slices = slice_count(rows, COUNT_ROWS_PER_SLICE)
     merged = []
     for index in range(slices):
         part = site_chrome.merge_counts([_count_slice(open_parquet(path).read(), slices, index)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
+from pipeline.key_slices import slice_count
 from pipeline.sink.parquet import iter_batches, iter_selected_rows, open_parquet
 
 ROWS_PER_SLICE = 100_000
@@ -38,7 +39,7 @@ class Dropped:
 def find_dropped(paths: list[str]) -> Dropped:
     """The rows of the staged article files (in their order) that publishing drops, and why."""
     sizes = [open_parquet(path).metadata.num_rows for path in paths]
-    slices = 1 << (sum(sizes) // ROWS_PER_SLICE).bit_length()  # a power of two: a slice is a bit mask
+    slices = slice_count(sum(sizes), ROWS_PER_SLICE)
     id_used_before = [bytearray(size) for size in sizes]
     for index in range(slices):
         ids: set[str] = set()

@@ -288,6 +288,14 @@ def test_healthchecks_on_long_running_services(services):
         assert not health.get("disable"), f"{name}: healthcheck disabled"
 
 
+def test_api_server_health_probes_the_execution_api(services):
+    """Workers' tasks call the execution API, which the api-server builds on its first request: the check
+    must probe it (warming it before any task calls it), with time for that first build."""
+    health = services["airflow-apiserver"]["healthcheck"]
+    assert any("/execution/health" in part for part in health["test"])
+    assert int(str(health["timeout"]).rstrip("s")) >= 30
+
+
 def test_depends_on_uses_conditions(services):
     for name, svc in services.items():
         deps = svc.get("depends_on")

@@ -18,6 +18,10 @@ import httpx
 from tests.airflow_env import airflow_environment, migrate
 
 START_TIMEOUT = 300
+# The api-server builds its execution API (the one task processes call) on the first request to it: 8 s
+# on an idle machine here, up to ~40 s under load. Made during start-up, so that no task's first call
+# waits for it (past its client's timeout, once, in a test).
+EXECUTION_WARM_UP_TIMEOUT = 180
 
 
 def free_port() -> int:
@@ -52,6 +56,7 @@ class AirflowServices:
             self.processes.append(subprocess.Popen(command, env={**self.env, **env}, stdout=log,
                                                    stderr=subprocess.STDOUT, start_new_session=True))
         self.wait_until(self._healthy, START_TIMEOUT, "Airflow services to become healthy")
+        self.client.get("/execution/health", timeout=EXECUTION_WARM_UP_TIMEOUT).raise_for_status()
         self.wait_until(lambda: self.client.get("/api/v2/dags/news_etl").status_code == 200, START_TIMEOUT,
                         "news_etl to be parsed")
 

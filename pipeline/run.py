@@ -30,13 +30,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import faultpoint, storage
+from pipeline.chrome_counts import merge_shard_counts
 from pipeline.clean import site_chrome
 from pipeline.config import RunConfig
 from pipeline.counted_pages import COUNTED_SCHEMA, CountedFiles, correction
 from pipeline.ingest import split
 from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy, skipped_files
 from pipeline.ingest.reading import FileDigest
-from pipeline.key_slices import slice_count
 from pipeline.schema import (
     ARTICLE_SCHEMA,
     PAGE_SCHEMA,
@@ -59,7 +59,6 @@ from pipeline.sink.parquet import (
     iter_row_range,
     iter_rows,
     iter_selected_rows,
-    open_parquet,
 )
 
 # Run ids `run_pipeline` makes: it holds the date's lock throughout, so a leftover work dir so named is dead.
@@ -73,8 +72,6 @@ STALE_WORK_AGE = dt.timedelta(days=7)
 PART_SHARE_PER_WORKER = 2
 MIN_PART_PAGES = 50
 MIN_SHARD_BYTES = 1024 * 1024
-# Shards' site-chrome count rows merged at a time in the main process (see _merge_in_slices).
-COUNT_ROWS_PER_SLICE = 100_000
 
 
 def partition_name(ingest_date: dt.date) -> str:
@@ -254,7 +251,7 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
                                                                                ["source", "text"]))
 
     corrected = correction(CountedFiles(counted_files), read_pages)
-    merged = _merge_in_slices(storage.glob_files(work, "shard-*.counts.parquet"), corrected)
+    merged = merge_shard_counts(storage.glob_files(work, "shard-*.counts.parquet"), corrected)
     if not storage.is_remote(config.output):
         site_chrome.write_date_counts(config.output, config.ingest_date, merged)
         window = site_chrome.load_window_counts(config.output, config.ingest_date, config.site_chrome_window_days)
@@ -280,35 +277,6 @@ def learn_site_chrome(config: RunConfig, run_id: str) -> dict[str, int]:
     finally:
         storage.remove_tree(scratch)
     return {"chrome_blocks": len(model.chrome)}
-
-
-def _merge_in_slices(count_files: list[str], correction: pa.Table) -> pa.Table:
-    """site_chrome.merge_counts of the shards' counts and the correction, a slice of fingerprints at a time.
-
-    Merged at once, the counts of every block of the run went through one hash aggregation in the main
-    process, whose memory the allocator keeps: +70 MB RSS on 20,000 pages, several hundred MB on 200,000.
-    Blocks merge independently, so slices give the same rows (in another order, which no reader depends
-    on); each slice also gets every page-count row, which merge_counts needs, and only the first keeps them.
-    """
-    rows = sum(open_parquet(path).metadata.num_rows for path in count_files) + correction.num_rows
-    slices = slice_count(rows, COUNT_ROWS_PER_SLICE)
-    merged = []
-    for index in range(slices):
-        part = site_chrome.merge_counts([_count_slice(open_parquet(path).read(), slices, index)
-                                         for path in count_files] + [_count_slice(correction, slices, index)])
-        if index:
-            part = part.filter(pc.not_equal(part["fingerprint"], site_chrome.PAGE_COUNT_KEY))
-        merged.append(part.filter(pc.greater(part["pages"], 0)))  # drops blocks only uncounted copies had
-        # Arrow's allocator (mimalloc) would keep what the aggregation freed, slice after slice, for the
-        # rest of the main process's life (+80 MB RSS on 20,000 pages): hand it back.
-        pa.default_memory_pool().release_unused()
-    return pa.concat_tables(merged)
-
-
-def _count_slice(counts: pa.Table, slices: int, index: int) -> pa.Table:
-    fingerprint = counts["fingerprint"]
-    return counts.filter(pc.or_(pc.equal(pc.bit_wise_and(fingerprint, slices - 1), index),
-                                pc.equal(fingerprint, site_chrome.PAGE_COUNT_KEY)))
 
 
 def _load_site_model(work: str) -> site_chrome.SiteChromeModel:

@@ -133,10 +133,10 @@ def test_one_shard_per_worker_leaves_no_sliver_of_leftovers(tmp_path: Path) -> N
 
 
 def test_counts_merged_in_slices_are_the_counts_merged_at_once(tmp_path: Path, monkeypatch) -> None:
-    from pipeline import run
+    from pipeline import chrome_counts
 
     run_sample(tmp_path / "whole", SAMPLE_DIR)
-    monkeypatch.setattr(run, "COUNT_ROWS_PER_SLICE", 8)  # the sample's ~150 count rows: 32 slices
+    monkeypatch.setattr(chrome_counts, "ROWS_PER_SLICE", 8)  # the sample's ~150 count rows: 32 slices
     run_sample(tmp_path / "sliced", SAMPLE_DIR, target_shard_bytes=1)
     state = Path("state", "site_chrome", f"ingest_date={DATE}.parquet")
     counts = [pq.read_table(tmp_path / root / state).sort_by([("source", "ascending"), ("fingerprint", "ascending")])

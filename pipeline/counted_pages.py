@@ -13,6 +13,7 @@ shard's text). Such pages are rare, so their blocks are recomputed from the stag
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
 
 import pyarrow as pa
@@ -42,28 +43,40 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
     A page is the run's first of its story when its text is new to the run and its story is new among pages
     with new texts. Sets of every text and story key would grow with the run (~100 MB on 400,000 pages, an
     estimate from the objects' sizes), so each question is answered a slice of keys (a range of the key's
-    hash) at a time, reading `shards` once per slice: it may be re-iterable from disk (CountedFiles).
+    hash) at a time. Each key's slice is found once, and each slice's pass visits only its own rows, reading
+    `shards` again (it may be re-iterable from disk: CountedFiles): visiting every row in every slice made
+    the work grow with the square of the run.
     """
     sizes = [table.num_rows for table in shards]
     slices = slice_count(sum(sizes), ROWS_PER_SLICE)
     new_text = [bytearray(size) for size in sizes]
-    for index in range(slices):
+    text_keys = (table["text_key"].to_pylist() for table in shards)
+    for rows_of_shards in _rows_by_slice(text_keys, slices):
         texts: set[str] = set()
-        for position, table in enumerate(shards):
-            for row, text_key in enumerate(table["text_key"].to_pylist()):
-                if hash(text_key) & (slices - 1) == index and text_key not in texts:
+        for position, (table, rows) in enumerate(zip(shards, rows_of_shards, strict=True)):
+            for row, text_key in zip(rows, _values(table["text_key"], rows), strict=True):
+                if text_key not in texts:
                     texts.add(text_key)
                     new_text[position][row] = 1
     first = [bytearray(size) for size in sizes]
-    for index in range(slices):
-        stories: set[tuple[str, str]] = set()
+
+    def story_keys() -> Iterator[list[tuple[str, str] | None]]:
+        """Each shard's (source, story) keys of its pages with new texts; None for the others, and for a
+        page without a story, which is the run's first as the first of its text."""
         for position, table in enumerate(shards):
+            keys: list[tuple[str, str] | None] = []
             for row, key in enumerate(zip(table["source"].to_pylist(), table["story"].to_pylist(), strict=True)):
-                if not new_text[position][row]:
-                    continue
-                if key[1] is None:
-                    first[position][row] = 1  # no story: the first of its text is the run's first
-                elif hash(key) & (slices - 1) == index and key not in stories:
+                if new_text[position][row] and key[1] is None:
+                    first[position][row] = 1
+                keys.append(key if new_text[position][row] and key[1] is not None else None)
+            yield keys
+
+    for rows_of_shards in _rows_by_slice(story_keys(), slices):
+        stories: set[tuple[str, str]] = set()
+        for position, (table, rows) in enumerate(zip(shards, rows_of_shards, strict=True)):
+            keys = zip(_values(table["source"], rows), _values(table["story"], rows), strict=True)
+            for row, key in zip(rows, keys, strict=True):
+                if key not in stories:
                     stories.add(key)
                     first[position][row] = 1
     changes: list[tuple[int, list[int], list[int]]] = []
@@ -78,6 +91,25 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
         if uncount or count:
             changes.append((position, uncount, count))
     return changes
+
+
+def _rows_by_slice(keys_of_shards: Iterator[list], slices: int) -> list[list[array]]:
+    """Per slice, per shard, the rows whose key falls in the slice (`hash(key) & (slices - 1)`), ascending;
+    rows whose key is None in none."""
+    by_slice = [[] for _ in range(slices)]
+    for keys in keys_of_shards:
+        rows = [array("I") for _ in range(slices)]
+        for row, key in enumerate(keys):
+            if key is not None:
+                rows[hash(key) & (slices - 1)].append(row)
+        for index in range(slices):
+            by_slice[index].append(rows[index])
+    return by_slice
+
+
+def _values(column: pa.ChunkedArray, rows: array) -> list:
+    """The column's values at `rows`."""
+    return column.take(pa.array(rows, type=pa.uint32())).to_pylist() if rows else []
 
 
 class CountedFiles:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from pipeline.clean import site_chrome
 from pipeline.clean.normalize import stored_blocks
-from pipeline.key_slices import slice_count
+from pipeline.key_slices import rows_by_slice, slice_count
 from pipeline.sink.parquet import open_parquet
 
 COUNTED_SCHEMA = pa.schema([
@@ -43,15 +43,14 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
     A page is the run's first of its story when its text is new to the run and its story is new among pages
     with new texts. Sets of every text and story key would grow with the run (~100 MB on 400,000 pages, an
     estimate from the objects' sizes), so each question is answered a slice of keys (a range of the key's
-    hash) at a time. Each key's slice is found once, and each slice's pass visits only its own rows, reading
-    `shards` again (it may be re-iterable from disk: CountedFiles): visiting every row in every slice made
-    the work grow with the square of the run.
+    hash) at a time (pipeline.key_slices), each slice's pass reading `shards` again (it may be re-iterable
+    from disk: CountedFiles).
     """
     sizes = [table.num_rows for table in shards]
     slices = slice_count(sum(sizes), ROWS_PER_SLICE)
     new_text = [bytearray(size) for size in sizes]
     text_keys = (table["text_key"].to_pylist() for table in shards)
-    for rows_of_shards in _rows_by_slice(text_keys, slices):
+    for rows_of_shards in rows_by_slice(text_keys, slices):
         texts: set[str] = set()
         for position, (table, rows) in enumerate(zip(shards, rows_of_shards, strict=True)):
             for row, text_key in zip(rows, _values(table["text_key"], rows), strict=True):
@@ -71,7 +70,7 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
                 keys.append(key if new_text[position][row] and key[1] is not None else None)
             yield keys
 
-    for rows_of_shards in _rows_by_slice(story_keys(), slices):
+    for rows_of_shards in rows_by_slice(story_keys(), slices):
         stories: set[tuple[str, str]] = set()
         for position, (table, rows) in enumerate(zip(shards, rows_of_shards, strict=True)):
             keys = zip(_values(table["source"], rows), _values(table["story"], rows), strict=True)
@@ -91,20 +90,6 @@ def recount(shards: Collection[pa.Table]) -> list[tuple[int, list[int], list[int
         if uncount or count:
             changes.append((position, uncount, count))
     return changes
-
-
-def _rows_by_slice(keys_of_shards: Iterator[list], slices: int) -> list[list[array]]:
-    """Per slice, per shard, the rows whose key falls in the slice (`hash(key) & (slices - 1)`), ascending;
-    rows whose key is None in none."""
-    by_slice = [[] for _ in range(slices)]
-    for keys in keys_of_shards:
-        rows = [array("I") for _ in range(slices)]
-        for row, key in enumerate(keys):
-            if key is not None:
-                rows[hash(key) & (slices - 1)].append(row)
-        for index in range(slices):
-            by_slice[index].append(rows[index])
-    return by_slice
 
 
 def _values(column: pa.ChunkedArray, rows: array) -> list:

@@ -4,21 +4,24 @@ The rule, in input order: an article whose body hash an earlier *kept* article h
 one whose doc_id an earlier row used (whatever became of it) is a reused id; else it is kept. Held as one
 dict of every body hash and one set of every doc_id, a 400,000-page run would cost the publishing process
 ~150 MB (an estimate from the objects' sizes). Both questions are about equal keys only, so they are
-answered a slice of keys (a range of the key's hash) at a time, reading the staged columns once per slice:
-first which rows reuse an earlier row's doc_id (which needs only ids), then, per slice of body hashes,
-which rows are duplicates of a kept one. Each slice holds at most ~ROWS_PER_SLICE keys; the result is one
-byte per staged row.
+answered a slice of keys (a range of the key's hash) at a time (pipeline.key_slices): first which rows
+reuse an earlier row's doc_id (which needs only ids), then, per slice of body hashes, which rows are
+duplicates of a kept one. Each slice holds at most ~ROWS_PER_SLICE keys; the result is one byte per staged
+row.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from pipeline.key_slices import slice_count
-from pipeline.sink.parquet import iter_batches, iter_selected_rows, open_parquet
+import pyarrow as pa
+
+from pipeline.key_slices import rows_by_slice, slice_count
+from pipeline.sink.parquet import iter_selected_rows, open_parquet
 
 ROWS_PER_SLICE = 100_000
 
@@ -41,10 +44,10 @@ def find_dropped(paths: list[str]) -> Dropped:
     sizes = [open_parquet(path).metadata.num_rows for path in paths]
     slices = slice_count(sum(sizes), ROWS_PER_SLICE)
     id_used_before = [bytearray(size) for size in sizes]
-    for index in range(slices):
+    for rows_of_files in rows_by_slice((_column(path, "doc_id") for path in paths), slices):
         ids: set[str] = set()
-        for file_index, row, (doc_id,) in _rows(paths, ["doc_id"]):
-            if hash(doc_id) & (slices - 1) == index:
+        for file_index, rows in enumerate(rows_of_files):
+            for row, doc_id in zip(rows, *_values(paths[file_index], rows, ["doc_id"]), strict=True):
                 if doc_id in ids:
                     id_used_before[file_index][row] = 1
                 else:
@@ -52,20 +55,20 @@ def find_dropped(paths: list[str]) -> Dropped:
     dropped = [bytearray(size) for size in sizes]
     duplicate_rows: list[tuple[int, int, str, str, str]] = []
     reused_rows: list[tuple[int, int, str, str]] = []
-    for index in range(slices):
+    for rows_of_files in rows_by_slice((_column(path, "content_hash") for path in paths), slices):
         kept_by_hash: dict[str, str] = {}
-        for file_index, row, (doc_id, digest, source_file) in _rows(paths, ["doc_id", "content_hash", "source_file"]):
-            if hash(digest) & (slices - 1) != index:
-                continue
-            kept = kept_by_hash.get(digest)
-            if kept is not None:
-                dropped[file_index][row] = 1
-                duplicate_rows.append((file_index, row, doc_id, source_file, kept))
-            elif id_used_before[file_index][row]:
-                dropped[file_index][row] = 1
-                reused_rows.append((file_index, row, doc_id, source_file))
-            else:
-                kept_by_hash[digest] = doc_id
+        for file_index, rows in enumerate(rows_of_files):
+            values = _values(paths[file_index], rows, ["doc_id", "content_hash", "source_file"])
+            for row, doc_id, digest, source_file in zip(rows, *values, strict=True):
+                kept = kept_by_hash.get(digest)
+                if kept is not None:
+                    dropped[file_index][row] = 1
+                    duplicate_rows.append((file_index, row, doc_id, source_file, kept))
+                elif id_used_before[file_index][row]:
+                    dropped[file_index][row] = 1
+                    reused_rows.append((file_index, row, doc_id, source_file))
+                else:
+                    kept_by_hash[digest] = doc_id
     duplicates: dict[str, tuple[str, str]] = {}
     for _file_index, row, doc_id, source_file, kept in sorted(duplicate_rows):
         duplicates[doc_id if doc_id not in duplicates else f"{doc_id}#{row + 1}"] = (source_file, kept)
@@ -76,14 +79,17 @@ def find_dropped(paths: list[str]) -> Dropped:
     return Dropped(dropped, duplicates, reused)
 
 
-def _rows(paths: list[str], columns: list[str]) -> Iterator[tuple[int, int, tuple]]:
-    """(file index, row, the columns' values) of every staged row, in order, a batch in memory at a time."""
-    for file_index, path in enumerate(paths):
-        row = 0
-        for batch in iter_batches([path], columns=columns):
-            for values in zip(*(batch.column(i).to_pylist() for i in range(len(columns))), strict=True):
-                yield file_index, row, values
-                row += 1
+def _column(path: str, name: str) -> list:
+    """One column of a staged file (one part's or shard's: bounded, whatever the run's size)."""
+    return open_parquet(path).read(columns=[name])[name].to_pylist()
+
+
+def _values(path: str, rows: array, columns: list[str]) -> list[list]:
+    """The columns' values at these rows of a staged file, a list per column."""
+    if not rows:
+        return [[] for _ in columns]
+    table = open_parquet(path).read(columns=columns).take(pa.array(rows, type=pa.uint32()))
+    return [table[name].to_pylist() for name in columns]
 
 
 def _bodies(paths: list[str], rows: list[tuple[int, int, str, str]]) -> Iterator[str]:

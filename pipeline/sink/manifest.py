@@ -12,20 +12,23 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from pipeline import storage
 
 # Suffix of the spilled per-file row counts of a staged output file.
 FILE_COUNTS_SUFFIX = ".by_file.json"
+# A streamed list's items encoded per write (its lines joined).
+LINES_PER_WRITE = 1_000
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-class StreamedList(list):
-    """A JSON array whose items are made while json's indenting encoder writes it: the encoder only
-    iterates a list (and asks whether it is empty), so the items are never all in memory."""
+class StreamedList:
+    """A JSON array whose items are made while `write_manifest` writes them, so that they are never all in
+    memory."""
 
     def __init__(self, items: Callable[[], Iterator[Any]], length: int) -> None:
-        super().__init__()
         self._items = items
         self._length = length
 
@@ -37,12 +40,31 @@ class StreamedList(list):
 
 
 def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
-    """Write the manifest to a local file (temporary, then renamed), streaming its StreamedList fields.
-    Same bytes as storage.write_json: indent 1, UTF-8."""
+    """Write the manifest to a local file (temporary, then renamed): as storage.write_json would (indent 1,
+    UTF-8) but a StreamedList's items one per line, made as they are written. One line per input file is
+    what a reader greps for, and each line goes through json's C encoder: its indenting encoder is pure
+    Python (~4x slower), and a run over 200,000 files lists 200,000 inputs."""
     temporary = f"{path}.tmp{os.getpid()}"
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, indent=1, ensure_ascii=False, default=str)
+        handle.write("{")
+        for number, (key, value) in enumerate(manifest.items()):
+            handle.write(f"{',' if number else ''}\n {_encoded(key)}: ")
+            if not isinstance(value, StreamedList):
+                handle.write(json.dumps(value, indent=1, ensure_ascii=False, default=str).replace("\n", "\n "))
+                continue
+            handle.write("[")
+            items = iter(value)
+            separator = "\n  "
+            while chunk := list(islice(items, LINES_PER_WRITE)):
+                handle.write(separator + ",\n  ".join(map(_ONE_LINE.encode, chunk)))
+                separator = ",\n  "
+            handle.write("\n ]" if len(value) else "]")
+        handle.write("\n}" if manifest else "}")
     os.replace(temporary, path)
+
+
+def _encoded(value: Any) -> str:
+    return _ONE_LINE.encode(value)
 
 
 def write_file_counts(path: str, counts: Counter) -> None:

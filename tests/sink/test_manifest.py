@@ -1,4 +1,5 @@
-"""The streamed manifest: same bytes as the manifest serialized whole, entries merged and counted per shard."""
+"""The streamed manifest: the JSON of the manifest serialized whole, an input per line; entries merged and
+counted per shard."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pipeline import storage
 from pipeline.sink.manifest import StreamedList, input_entries, write_manifest
 
 
-def test_streamed_list_writes_the_bytes_of_the_whole_list(tmp_path) -> None:
+def test_streamed_list_writes_the_whole_lists_json_an_item_per_line(tmp_path) -> None:
     items = [{"path": f"site/{n}.txt", "bytes": n, "balanced": True, "name": "ünï"} for n in range(5)]
-    manifest = {"counts": {"written": 5}, "inputs": items, "outputs": []}
+    manifest = {"counts": {"written": 5, "by": {"en": 5}}, "inputs": items, "outputs": [{"path": "a\nb"}]}
     storage.write_json(str(tmp_path / "whole.json"), manifest)
     pulled = []
 
@@ -21,8 +22,14 @@ def test_streamed_list_writes_the_bytes_of_the_whole_list(tmp_path) -> None:
             yield item
 
     write_manifest(str(tmp_path / "streamed.json"), {**manifest, "inputs": StreamedList(produce, len(items))})
-    assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    streamed = (tmp_path / "streamed.json").read_text(encoding="utf-8")
+    assert json.loads(streamed) == json.loads((tmp_path / "whole.json").read_text(encoding="utf-8")) == manifest
     assert pulled == items  # made while writing, not before
+    lines = streamed.splitlines()
+    for item in items:  # an input per line, to grep
+        assert lines.count("  " + json.dumps(item, ensure_ascii=False) + ("," if item is not items[-1] else "")) == 1
+    # The rest as storage.write_json writes it: indent 1, UTF-8 as is.
+    assert '\n "counts": {\n  "written": 5,\n  "by": {\n   "en": 5\n  }\n },' in streamed and "ünï" in streamed
     write_manifest(str(tmp_path / "empty.json"), {"inputs": StreamedList(lambda: iter(()), 0)})
     assert json.loads((tmp_path / "empty.json").read_text()) == {"inputs": []}
 

@@ -228,10 +228,11 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         text_key = content_hash(f"{document.source}\n{document.text}")
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
-                            counted.write({"text_key": text_key, "source": document.source,
-                                           "story": site_chrome.story_key(document.url), "row": pages - 1,
+                            story = site_chrome.story_key(document.url)
+                            counted.write({"text_key": text_key, "source": document.source, "story": story,
+                                           "row": pages - 1,
                                            "counted": counter.add_packed(document.source, row["fingerprints"],
-                                                                         document.url)})
+                                                                         story)})
                     faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,

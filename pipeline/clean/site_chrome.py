@@ -114,12 +114,11 @@ class BlockCounter:
 
     def add_fingerprints(self, source: str, fingerprints: Sequence[int], url: str | None = None) -> bool:
         """`add_page` of a page whose blocks' `page_fingerprints` are known (ingestion stages them)."""
-        return self.add_packed(source, pack_fingerprints(fingerprints), url)
+        return self.add_packed(source, pack_fingerprints(fingerprints), story_key(url))
 
-    def add_packed(self, source: str, packed: bytes, url: str | None = None) -> bool:
-        """`add_fingerprints` of fingerprints packed as staged; whether the page counted (it is not when its
-        story was already counted)."""
-        key = story_key(url)
+    def add_packed(self, source: str, packed: bytes, key: str | None) -> bool:
+        """`add_fingerprints` of fingerprints packed as staged, of a page whose URL's `story_key` is `key`;
+        whether the page counted (it is not when its story was already counted)."""
         if key is not None:
             if (source, key) in self.stories:
                 return False

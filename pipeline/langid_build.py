@@ -36,10 +36,13 @@ def build_words(output_dir: Path = PACKAGE_DIR) -> Path:
 
 
 def build_fingerprints(output_dir: Path = PACKAGE_DIR) -> Path:
-    """Compile the site-chrome block fingerprints (pipeline.clean.fingerprint_kernels) into `output_dir`."""
+    """Compile the site-chrome block fingerprints (pipeline.clean.fingerprint_kernels) into `output_dir`, and
+    save their Unicode tables beside them."""
     from pipeline.clean import fingerprint_kernels, fingerprints
 
-    return _compile(fingerprints.aot_module_name(), fingerprint_kernels, output_dir, "_fingerprints_aot_")
+    built = _compile(fingerprints.aot_module_name(), fingerprint_kernels, output_dir, "_fingerprints_aot_")
+    fingerprints.save_tables(output_dir)
+    return built
 
 
 def _compile(name: str, kernels: ModuleType, output_dir: Path, prefix: str) -> Path:
@@ -78,6 +81,8 @@ def main(argv: list[str]) -> int:
         built = output_dir / f"{name}{EXTENSION_SUFFIXES[0]}"
         if not force and built.is_file():
             print(f"{what} up to date: {built}")
+            if compile_into is build_fingerprints and not (output_dir / fingerprints.tables_name()).is_file():
+                print(f"{what}' tables saved: {fingerprints.save_tables(output_dir)}")  # a build made before them
             continue
         print(f"{what} compiled: {compile_into(output_dir)}")
     return 0

@@ -4,6 +4,8 @@ The loop is pipeline.clean.fingerprint_kernels' (this module loads it, without n
 with langid's kernels into an extension module (`python -m pipeline.langid_build`, run at install), which
 needs numpy but not numba. Without that build (or with one of other source) `line_fingerprints` answers
 None and site_chrome computes the same fingerprints in Python, only slower; numba is never imported here.
+The build also saves the kernel's Unicode tables (`save_tables`): made at run time they cost ~70 ms a
+process, which a run of a few pages would not win back.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import importlib
 import importlib.resources
 import re
 import sys
+import unicodedata
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -85,6 +89,30 @@ def casefoldings() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _FOLD_CHUNK = 512
 
 
+def tables_name() -> str:
+    """The file of the kernel's tables, saved beside its build."""
+    return f"{aot_module_name()}.tables.npz"
+
+
+def save_tables(folder: Path) -> Path:
+    """Save the kernel's tables into `folder` (the build's), with the Unicode version they were made from."""
+    path = folder / tables_name()
+    fold, starts, expansions = casefoldings()
+    np.savez(path, digit=digit_characters(), fold=fold, starts=starts, expansions=expansions,
+             unicode=np.array(unicodedata.unidata_version))
+    return path
+
+
+@cache
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """digit_characters() and casefoldings(): as saved by the build when it was of this Python's Unicode."""
+    with contextlib.suppress(OSError, ValueError, KeyError), \
+            np.load(Path(__file__).resolve().parent.parent / tables_name()) as saved:
+        if str(saved["unicode"]) == unicodedata.unidata_version:
+            return saved["digit"], saved["fold"], saved["starts"], saved["expansions"]
+    return digit_characters(), *casefoldings()
+
+
 def line_fingerprints(joined: str, lines: int) -> list[int] | None:
     """The fingerprint of each of the `lines` lines of `joined` (blocks joined by newlines), or None without
     the compiled kernel or when `joined` holds another number of lines."""
@@ -92,5 +120,5 @@ def line_fingerprints(joined: str, lines: int) -> list[int] | None:
     if kernels is None:
         return None
     data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    values = kernels.line_fingerprints(data, digit_characters(), *casefoldings(), lines)
+    values = kernels.line_fingerprints(data, *_tables(), lines)
     return values.tolist() if len(values) == lines else None

@@ -81,6 +81,10 @@ def test_ahead_of_time_build_fingerprints_as_the_jit_and_loads_without_numba(tmp
     for blocks in _pages(8, 300):
         joined = "\n".join(blocks)
         assert _kernel(aot.line_fingerprints, joined, len(blocks)) == _python(joined), blocks
+    with np.load(tmp_path / fingerprints.tables_name()) as saved:  # the tables, saved with the build
+        assert np.array_equal(saved["digit"], fingerprints.digit_characters())
+        for name, table in zip(("fold", "starts", "expansions"), fingerprints.casefoldings(), strict=True):
+            assert np.array_equal(saved[name], table), name
 
     script = ("import sys\nfrom pipeline.clean import fingerprints, site_chrome\n"
               "print(fingerprints.available(), site_chrome.page_fingerprints(['Straße 12', 'ΣΑΣ ١٢']),"
@@ -94,6 +98,7 @@ def test_ahead_of_time_build_fingerprints_as_the_jit_and_loads_without_numba(tmp
     python = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             cwd=tmp_path, env=env).stdout
     built.rename(package / built.name)
+    (tmp_path / fingerprints.tables_name()).rename(package / fingerprints.tables_name())
     compiled = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               cwd=tmp_path, env=env).stdout
     expected = _python("Straße 12\nΣΑΣ ١٢")

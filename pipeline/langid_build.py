@@ -1,5 +1,6 @@
 """`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module
-(and the cleaner's stop-word count, pipeline/clean/word_kernels.py, into another).
+(and the cleaner's stop-word count, pipeline/clean/word_kernels.py, and the site-chrome block fingerprints,
+pipeline/clean/fingerprint_kernels.py, into others).
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -34,6 +35,16 @@ def build_words(output_dir: Path = PACKAGE_DIR) -> Path:
     return _compile(word_counts.aot_module_name(), word_kernels, output_dir, "_words_aot_")
 
 
+def build_fingerprints(output_dir: Path = PACKAGE_DIR) -> Path:
+    """Compile the site-chrome block fingerprints (pipeline.clean.fingerprint_kernels) into `output_dir`, and
+    save their Unicode tables beside them."""
+    from pipeline.clean import fingerprint_kernels, fingerprints
+
+    built = _compile(fingerprints.aot_module_name(), fingerprint_kernels, output_dir, "_fingerprints_aot_")
+    fingerprints.save_tables(output_dir)
+    return built
+
+
 def _compile(name: str, kernels: ModuleType, output_dir: Path, prefix: str) -> Path:
     """Compile `kernels`' SIGNATURES functions as module `name`; other builds named `prefix*` are removed."""
     with warnings.catch_warnings():
@@ -62,13 +73,16 @@ def main(argv: list[str]) -> int:
     from importlib.machinery import EXTENSION_SUFFIXES
 
     from pipeline import langid
-    from pipeline.clean import word_counts
+    from pipeline.clean import fingerprints, word_counts
 
     for what, name, compile_into in (("langid kernels", langid.aot_module_name(), build),
-                                      ("stop-word count", word_counts.aot_module_name(), build_words)):
+                                      ("stop-word count", word_counts.aot_module_name(), build_words),
+                                      ("block fingerprints", fingerprints.aot_module_name(), build_fingerprints)):
         built = output_dir / f"{name}{EXTENSION_SUFFIXES[0]}"
         if not force and built.is_file():
             print(f"{what} up to date: {built}")
+            if compile_into is build_fingerprints and not (output_dir / fingerprints.tables_name()).is_file():
+                print(f"{what}' tables saved: {fingerprints.save_tables(output_dir)}")  # a build made before them
             continue
         print(f"{what} compiled: {compile_into(output_dir)}")
     return 0

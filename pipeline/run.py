@@ -218,17 +218,18 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         rejects.write(rejection_row(document))
                         quarantined += 1
                     else:
-                        page_writer.write(page_row(document))
+                        row = page_row(document)
+                        page_writer.write(row)
                         pages += 1
                         # A page repeated verbatim would make its own text look like site chrome: count it once.
                         text_key = content_hash(f"{document.source}\n{document.text}")
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
-                            before = counter.pages[document.source]
-                            counter.add_fingerprints(document.source, document.fingerprints, document.url)
-                            counted.write({"text_key": text_key, "source": document.source,
-                                           "story": site_chrome.story_key(document.url), "row": pages - 1,
-                                           "counted": counter.pages[document.source] != before})
+                            story = site_chrome.story_key(document.url)
+                            counted.write({"text_key": text_key, "source": document.source, "story": story,
+                                           "row": pages - 1,
+                                           "counted": counter.add_packed(document.source, row["fingerprints"],
+                                                                         story)})
                     faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,

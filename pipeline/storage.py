@@ -30,7 +30,8 @@ REMOTE_SCHEMES = ("s3",)
 
 def is_remote(location: str) -> bool:
     """True for an object-store URL (s3://...), False for a local path."""
-    return urlsplit(str(location)).scheme in REMOTE_SCHEMES
+    location = str(location)
+    return ":" in location and urlsplit(location).scheme in REMOTE_SCHEMES  # no scheme without a colon: no parse
 
 
 def join(base: str, *parts: str) -> str:

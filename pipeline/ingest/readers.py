@@ -15,9 +15,10 @@ from pipeline.ingest.documents import (  # noqa: F401 - make_page and source_of 
     over_shard_cap,
     source_of,
     text_documents,
+    too_large,
 )
 from pipeline.ingest.files import InputFile
-from pipeline.ingest.reading import FileDigest, finish, open_stream
+from pipeline.ingest.reading import FileDigest, finish, open_stream, read_whole
 from pipeline.schema import Rejection
 
 Reader = Callable[[InputFile, Limits, FileDigest], Iterator[Document]]
@@ -40,7 +41,24 @@ def _file_reader(documents: Callable[[BinaryIO, Origin, Limits], Iterator[Docume
     return read
 
 
-read_text = _file_reader(text_documents)
+_streamed_text = _file_reader(text_documents)
+
+
+def read_text(input_file: InputFile, limits: Limits, digest: FileDigest) -> Iterator[Document]:
+    """A text dump is one page, named by its file; a plain one under the page cap is read in one call."""
+    if input_file.path.lower().endswith(".gz") or input_file.start or input_file.end >= 0:
+        yield from _streamed_text(input_file, limits, digest)
+        return
+    data = read_whole(input_file.path, limits.max_page_bytes, digest)
+    if data is None:
+        yield from _streamed_text(input_file, limits, digest)
+        return
+    origin = Origin.of(input_file)
+    if len(data) > limits.max_page_bytes:
+        yield too_large(origin.name, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
+    else:
+        yield make_page(origin.name, origin, data)
+
 read_jsonl = _file_reader(jsonl_documents)
 read_wet = _file_reader(wet.wet_documents)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import zlib
 from dataclasses import dataclass
 
@@ -93,6 +94,20 @@ def digest_file(path: str, digest: FileDigest) -> None:
             finish(ChecksummingReader(handle), digest)  # type: ignore[arg-type]
     except OSError:
         return
+
+
+def read_whole(path: str, cap: int, digest: FileDigest) -> bytes | None:
+    """A plain file of at most `cap` bytes, read in one call and hashed into `digest`; None (nothing read)
+    when the file is bigger, to be streamed instead. A file that grew past the cap since is returned whole.
+
+    Most inputs are one-page files of a few KB: the streaming path's layers (a checksumming raw stream in
+    Python, a 1 MB buffer, reads in growing chunks) cost more per file than the page's bytes."""
+    with open(path, "rb", buffering=0) as handle:
+        if os.fstat(handle.fileno()).st_size > cap:
+            return None
+        data = handle.readall()
+    digest.bytes_read, digest.sha256 = len(data), hashlib.sha256(data).hexdigest()
+    return data
 
 
 def read_capped(stream: io.BufferedIOBase, cap: int) -> tuple[bytes, bool]:

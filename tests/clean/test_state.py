@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,33 @@ def test_site_model_keeps_prose_seen_on_two_stories_only() -> None:
     assert model.is_chrome("site", "Menu")
     assert not model.is_chrome("site", prose)
     assert isinstance(SiteChromeModel.empty().is_chrome("site", prose), bool)
+
+
+def test_block_counts_are_per_source_and_once_per_page_and_story() -> None:
+    """The counter's table (counted together, in numpy) holds what a Counter of each page's distinct blocks
+    would: random pages of three sites, blocks repeated on a page, stories repeated, empty pages."""
+    from collections import Counter
+
+    from pipeline.clean.site_chrome import PAGE_COUNT_KEY, story_key
+
+    rng = random.Random(5)
+    for _ in range(200):
+        counter, blocks, pages, stories = BlockCounter(), Counter(), Counter(), set()
+        for number in range(rng.randint(0, 30)):
+            source = rng.choice(["a.example", "b.example", "c.example"])
+            fingerprints = [rng.randint(1, 12) for _ in range(rng.randint(0, 8))]
+            url = rng.choice([None, "https://a.example/x", "https://a.example/x?v=2", f"https://a.example/{number}"])
+            story = None if url is None else (source, story_key(url))
+            counts = story not in stories
+            assert counter.add_fingerprints(source, fingerprints, url) == counts
+            if story is not None:
+                stories.add(story)
+            if counts:
+                pages[source] += 1
+                blocks.update((source, fingerprint) for fingerprint in set(fingerprints))
+        expected = sorted([(source, fp, n) for (source, fp), n in blocks.items()]
+                          + [(source, PAGE_COUNT_KEY, n) for source, n in pages.items()])
+        assert sorted(tuple(row.values()) for row in counter.to_table().to_pylist()) == expected
 
 
 def test_page_fingerprints_equal_each_blocks_own() -> None:

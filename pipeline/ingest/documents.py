@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -17,6 +18,7 @@ from pipeline.ingest.files import InputFile
 from pipeline.ingest.reading import COMPRESSION_ERRORS, compression_reason, read_capped
 from pipeline.schema import Page, Rejection
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # How much of an oversized input is kept in the quarantine, for a human to look at.
 RAW_SAMPLE_BYTES = 64 * 1024
 
@@ -70,10 +72,12 @@ def source_of(url: str | None, origin: Origin) -> str:
 
 
 def make_page(doc_id: str, origin: Origin, data: bytes | str, *, url: str | None = None,
-              title: str | None = None, published: str | None = None, location: str | None = None) -> Document:
+              title: str | None = None, published: str | None = None, location: str | None = None,
+              repairs: list[str] | None = None) -> Document:
     """Decode and normalize one document's text; reject it when nothing readable remains.
 
-    `location` (default: the doc id) is how messages name the document: it always includes the file."""
+    `location` (default: the doc id) is how messages name the document: it always includes the file.
+    `repairs`: what was done to text given as a str before it came here (bytes are decoded here)."""
     location = location or doc_id
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw:
@@ -96,7 +100,7 @@ def make_page(doc_id: str, origin: Origin, data: bytes | str, *, url: str | None
         title_hint=title,
         published_hint=published,
         input_encoding=decoded.encoding if decoded else "utf-8",
-        repairs=decoded.repairs if decoded else [],
+        repairs=decoded.repairs if decoded else list(repairs or []),
         fingerprints=page_fingerprints(blocks),
     )
 
@@ -147,8 +151,6 @@ def jsonl_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterato
         yield origin.reject(location, compression_reason(exc), f"{location}: {exc}; lines before it were kept")
 
 
-
-
 def _jsonl_document(line: bytes, location: str, origin: Origin) -> Document:
     try:
         record = json.loads(line)
@@ -163,10 +165,16 @@ def _jsonl_document(line: bytes, location: str, origin: Origin) -> Document:
     if not isinstance(text, str):
         return origin.reject(location, "bad_text_type", f"{location}: 'text' is a {type(text).__name__}, not a string",
                              line)
+    repairs: list[str] = []
+    if b"\\ud" in line or b"\\uD" in line:  # a JSON escape of a UTF-16 surrogate: lone ones are not text
+        record, replaced = _without_lone_surrogates(record)
+        if replaced:
+            text = record["text"]
+            repairs.append(f"replaced {replaced} lone UTF-16 surrogates (JSON escapes) with U+FFFD")
     doc_id = str(record["id"]) if record.get("id") not in (None, "") else location
     page = make_page(doc_id, origin, text, url=_optional_str(record.get("url")),
                      title=_optional_str(record.get("title")), published=_optional_str(record.get("published_at")),
-                     location=location)
+                     location=location, repairs=repairs)
     if isinstance(page, Rejection):
         page.raw = line
     return page
@@ -184,6 +192,22 @@ def _read_line(stream: BinaryIO, cap: int) -> tuple[bytes | None, bool]:
         rest = stream.readline(1 << 20)
         if not rest or rest.endswith(b"\n"):
             return head, True
+
+
+def _without_lone_surrogates(record: dict) -> tuple[dict, int]:
+    """The record's string fields with every lone surrogate replaced by U+FFFD, and how many were.
+
+    JSON may escape a UTF-16 surrogate on its own (`"\\ud800"`, often half of an emoji cut by a scraper);
+    `json.loads` then gives a str that cannot be encoded, and the page would fail wherever it is written.
+    A valid pair is decoded into one character, so every surrogate left is a lone one."""
+    replaced = 0
+    fields = {}
+    for key, value in record.items():
+        if isinstance(value, str):
+            value, count = _SURROGATE.subn("\ufffd", value)
+            replaced += count
+        fields[key] = value
+    return fields, replaced
 
 
 def _optional_str(value: object) -> str | None:

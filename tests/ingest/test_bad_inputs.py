@@ -38,7 +38,11 @@ JSONL_LINES = [  # (line, reason or None for a good line)
     ("[1, 2]", "invalid_json"),
     (json.dumps({"text": ""}), "empty"),
     (json.dumps({"text": article_page(9)}), None),
+    # Lone UTF-16 surrogates, escaped (json.dumps escapes them so): text and fields kept, each replaced by U+FFFD.
+    (json.dumps({"url": "https://news.example/a/\ud800", "title": "Lone \udc00",
+                 "text": article_page(11).replace("would change", "would \ud83d change", 1)}), None),
 ]
+SURROGATES_LINE = len(JSONL_LINES)
 GOOD = {  # decodable with care: kept, with the encoding and any repair noted
     "bad-utf8.txt": (article_page(3).encode().replace(b"would change", b"would \xff\xc3 change", 2), "utf-8",
                      ["replaced 4 invalid UTF-8 sequences"]),
@@ -84,6 +88,14 @@ def test_bad_jsonl_lines_each_quarantined_and_good_lines_kept(bad_run):
         else:
             assert quarantine[location]["reason"] == reason
             assert quarantine[location]["detail"].startswith(f"{location}: ")
+
+
+def test_lone_surrogates_in_a_jsonl_line_are_replaced_and_noted(bad_run):
+    _, _, articles = bad_run
+    article = articles[f"lines.jsonl:{SURROGATES_LINE}"]
+    assert "would \ufffd change" in article["body"]
+    assert article["url"] == "https://news.example/a/\ufffd"
+    assert article["repairs"] == ["replaced 3 lone UTF-16 surrogates (JSON escapes) with U+FFFD"]
 
 
 @pytest.mark.parametrize("name", sorted(GOOD))

@@ -3,9 +3,10 @@
 Airflow's LocalExecutor forks every task process from a fork server (`[scheduler] mp_start_method =
 forkserver`); the modules its `mp_forkserver_preload` names are imported there once and inherited by
 every task. Importing `pipeline.run` gives the code but not what the stages load on first use: the
-language model and its compiled kernels (~0.1 CPU-s in each clean and detect_language task) and the
-readers that the first staged-file read imports (pyarrow.dataset, dateparser's date and time-zone
-tables). Importing this module loads them, so no task process loads them again.
+language model and its compiled kernels (~0.1 CPU-s in each clean and detect_language task), the block
+fingerprints' kernel and tables (each ingest task) and the readers that the first staged-file read
+imports (pyarrow.dataset, dateparser's date and time-zone tables). Importing this module loads them, so
+no task process loads them again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pyarrow.dataset  # noqa: F401 - pyarrow.parquet.read_table imports it on 
 
 import pipeline.cli  # noqa: F401 - the summary that news_etl's report task logs
 import pipeline.run  # noqa: F401 - every stage's code
+from pipeline.clean import fingerprints
 from pipeline.langid import warm_up
 
 warm_up()
+fingerprints.warm_up()

@@ -113,6 +113,12 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return digit_characters(), *casefoldings()
 
 
+def warm_up() -> None:
+    """Load the compiled kernel and its tables now, where processes forked later inherit them."""
+    if available():
+        _tables()
+
+
 def line_fingerprints(joined: str, lines: int) -> list[int] | None:
     """The fingerprint of each of the `lines` lines of `joined` (blocks joined by newlines), or None without
     the compiled kernel or when `joined` holds another number of lines."""

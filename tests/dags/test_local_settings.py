@@ -30,6 +30,8 @@ def test_every_preloaded_module_imports_and_leaves_the_pipeline_warm() -> None:
         "from pipeline import langid\n"
         "assert langid._model.cache_info().currsize == 1, 'language model not loaded'\n"
         "assert langid._kernels.cache_info().currsize == 1, 'kernels not loaded'\n"
+        "from pipeline.clean import fingerprints\n"
+        "assert not fingerprints.available() or fingerprints._tables.cache_info().currsize == 1, 'tables not loaded'\n"
         "assert 'pyarrow.dataset' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=300,

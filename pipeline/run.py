@@ -44,7 +44,6 @@ from pipeline.schema import (
     QUARANTINE_SCHEMA,
     Article,
     Rejection,
-    article_from_row,
     article_row,
     page_from_row,
     page_row,
@@ -303,23 +302,44 @@ def clean_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
 
 
 def detect_language_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
-    """Tag every staged article of the shard with its language; one with no language evidence is quarantined."""
+    """Tag every staged article of the shard with its language; one with no language evidence is quarantined.
+
+    The staged rows pass through as Arrow batches, only their language columns set (most articles carry
+    the cleaning's answer already): no article is rebuilt as Python objects."""
     work = work_dir(config, run_id)
     languages: Counter = Counter()
     quarantined = 0
     with StagedParquetWriter(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer, \
             StagedParquetWriter(_shard_path(work, index, "language.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
-        for row in iter_rows(_shard_path(work, index, "articles.parquet")):
-            article = article_from_row(row)
-            rejection = tag_language(article)
-            if rejection is not None:
+        for batch in iter_batches([_shard_path(work, index, "articles.parquet")]):
+            tagged, rejections = _tagged(batch)
+            for rejection in rejections:
                 rejects.write(rejection_row(rejection))
-                quarantined += 1
-                continue
-            languages[article.language] += 1
-            writer.write(article_row(article))
+            quarantined += len(rejections)
+            languages.update(tagged["language"].to_pylist())
+            writer.write_table(tagged)
     return {"shard": index, "articles": sum(languages.values()), "languages": len(languages),
             "quarantined": quarantined}
+
+
+def _tagged(batch: pa.RecordBatch) -> tuple[pa.Table, list[Rejection]]:
+    """`language_tag` on every staged article of the batch: the rows with a language, and a Rejection for
+    each of the others."""
+    from pipeline.langid import UNDETERMINED
+
+    bodies = batch.column("body")
+    answers = [language_tag(language, score, lambda row=row: bodies[row].as_py())
+               for row, (language, score) in enumerate(zip(batch.column("language").to_pylist(),
+                                                           batch.column("language_score").to_pylist(), strict=True))]
+    keep = [language != UNDETERMINED for language, _ in answers]
+    rejections = [_no_language_evidence(batch.column("doc_id")[row].as_py(), batch.column("source_file")[row].as_py(),
+                                        bodies[row].as_py()) for row, kept in enumerate(keep) if not kept]
+    table = pa.Table.from_batches([batch])
+    table = table.set_column(table.schema.get_field_index("language"), "language",
+                             pa.array([language for language, _ in answers], pa.string()))
+    table = table.set_column(table.schema.get_field_index("language_score"), "language_score",
+                             pa.array([score for _, score in answers], pa.float64()))
+    return table.filter(pa.array(keep, pa.bool_())), rejections
 
 
 def clean_and_detect_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
@@ -371,23 +391,34 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
 
 
 def tag_language(article: Article) -> Rejection | None:
-    """Tag the article with the language of its cleaned body, detected on the body's language sample (its
-    longest paragraphs up to LANGUAGE_SAMPLE_CHARS, as the cleaning samples a page; the title is left out and
-    chrome would pull toward the site's interface language). An article whose language is set already was
-    tagged by the cleaning, whose page sample was that same text. An article whose text gives no evidence at
-    all comes back as a Rejection."""
+    """Tag the article with the language of its cleaned body (`language_tag`); an article whose text gives no
+    evidence at all comes back as a Rejection."""
+    from pipeline.langid import UNDETERMINED
+
+    article.language, article.language_score = language_tag(article.language, article.language_score,
+                                                            lambda: article.body)
+    if article.language != UNDETERMINED:
+        return None
+    return _no_language_evidence(article.doc_id, article.source_file, article.body)
+
+
+def language_tag(language: str, score: float, body: Callable[[], str]) -> tuple[str, float]:
+    """An article's language and score: detected on the body's language sample (its longest paragraphs up to
+    LANGUAGE_SAMPLE_CHARS, as the cleaning samples a page; the title is left out and chrome would pull
+    toward the site's interface language), unless the cleaning set it already (its page sample was that
+    same text); the score rounded to 6 places. `body` is called only when detection is needed."""
     from pipeline.clean.extract import language_sample
     from pipeline.langid import UNDETERMINED, detect_language
 
-    if article.language == UNDETERMINED:
-        guess = detect_language(language_sample(article.body.split("\n\n")))
-        article.language, article.language_score = guess.language, guess.score
-    article.language_score = round(article.language_score, 6)
-    if article.language != UNDETERMINED:
-        return None
-    return Rejection(article.doc_id, article.source_file, "detect_language", "no_language_evidence",
-                     f"{article.source_file}: langdetect finds no language evidence in the cleaned text",
-                     article.body.encode("utf-8"))
+    if language == UNDETERMINED:
+        guess = detect_language(language_sample(body().split("\n\n")))
+        language, score = guess.language, guess.score
+    return language, round(score, 6)
+
+
+def _no_language_evidence(doc_id: str, source_file: str, body: str) -> Rejection:
+    return Rejection(doc_id, source_file, "detect_language", "no_language_evidence",
+                     f"{source_file}: langdetect finds no language evidence in the cleaned text", body.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- publish

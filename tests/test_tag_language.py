@@ -49,3 +49,51 @@ def test_record_language_is_the_body_samples_whether_handed_on_or_detected(artic
             assert (tagged.language, tagged.language_score) == (want.language, round(want.score, 6)), article.doc_id
     # Pages whose longest prose is all body hand the cleaning's answer on; the rest are detected again.
     assert 0 < handed_on < len(articles)
+
+
+def test_the_dags_detect_stage_tags_staged_rows_as_tag_language_does(tmp_path: Path, articles: list[Article]) -> None:
+    """detect_language_shard passes staged rows through as Arrow batches: each row comes out as tag_language
+    makes its Article, and one without language evidence is quarantined by that stage."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    from pipeline import run
+    from pipeline.config import RunConfig
+    from pipeline.schema import ARTICLE_SCHEMA, article_row
+    from pipeline.sink.parquet import StagedParquetWriter
+
+    numbers = dataclasses.replace(articles[0], doc_id="numbers", body="\n\n".join(["1234 5678"] * 5),
+                                  language=UNDETERMINED, language_score=0.0)
+    staged = [*articles, *(dataclasses.replace(a, doc_id=f"{a.doc_id}-und", language=UNDETERMINED,
+                                               language_score=0.0) for a in articles), numbers]
+    config = RunConfig(inputs=(str(tmp_path),), output=str(tmp_path / "out"), ingest_date=dt.date(2000, 1, 1))
+    work = run.work_dir(config, "detect")
+    with StagedParquetWriter(f"{work}/shard-00000.articles.parquet", ARTICLE_SCHEMA) as writer:
+        for article in staged:
+            writer.write(article_row(dataclasses.replace(article)))
+
+    counts = run.detect_language_shard(config, "detect", 0)
+
+    expected = []
+    for article in staged:
+        article = dataclasses.replace(article)
+        if tag_language(article) is None:
+            expected.append(article_row(article))
+    written = pq.read_table(f"{work}/shard-00000.languages.parquet").to_pylist()
+    assert written == pq.read_table(_written(tmp_path, expected)).to_pylist()
+    quarantined = pq.read_table(f"{work}/shard-00000.language.quarantine.parquet").to_pylist()
+    assert [(row["doc_id"], row["stage"], row["reason"]) for row in quarantined] == [
+        ("numbers", "detect_language", "no_language_evidence")]
+    assert counts["articles"] == len(staged) - 1 and counts["quarantined"] == 1
+
+
+def _written(tmp_path: Path, rows: list[dict]) -> str:
+    from pipeline.schema import ARTICLE_SCHEMA
+    from pipeline.sink.parquet import StagedParquetWriter
+
+    path = str(tmp_path / "expected.parquet")
+    with StagedParquetWriter(path, ARTICLE_SCHEMA) as writer:
+        for row in rows:
+            writer.write(row)
+    return path

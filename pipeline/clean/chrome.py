@@ -17,7 +17,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern, Pieces
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -59,11 +59,15 @@ def shape_of(block: str) -> Shape:
 
 def chrome_reason(block: str) -> str | None:
     """Why a block, by itself, is interface text rather than article; None when it may be article."""
-    return _chrome_reason(block, block.lower(), _CHROME_PHRASE, None)
+    lowered = block.lower()
+    return _chrome_reason(block, lowered, _CHROME_PHRASE.count(lowered, 2), None, ())
 
 
-def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: GatedPattern | None) -> str | None:
-    """`credit`: the caption credits' gate for lowercased blocks (`GatedPattern.within_lowered`), if any."""
+def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern | None,
+                   credit_held: tuple[str, ...]) -> str | None:
+    """`phrases`: the chrome phrases in the lowercased block, up to two (all the rule below tells apart);
+    `credit`: the caption credits' gate to ask on the lowercased block with the literals it holds
+    (`credit_held`), or None to search the block itself."""
     if CHROME_BLOCK.match(block):
         return "interface"
     if _URL_ONLY.match(block):
@@ -71,10 +75,9 @@ def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: Gated
     if len(block) <= CAPTION_MAX_CHARS:
         tail = max(0, len(block) - CAPTION_TAIL_CHARS)
         if CAPTION_OPENING.match(block) or (_CAPTION_CREDIT.search(block, tail) if credit is None else
-                                            credit.search_lowered(block, lowered, tail)):
+                                            credit.search_lowered_among(block, lowered, tail, credit_held)):
             return "caption"
-    hits = phrase.count(lowered, 2)  # one or two matches is all the rule below tells apart
-    if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
+    if phrases and (phrases >= 2 or len(block.split()) < _LONG_BLOCK_WORDS):
         return "prompt"
     return None
 
@@ -82,29 +85,44 @@ def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: Gated
 class PageChrome:
     """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
 
-    Each block is lowercased once for both, and the phrase lists' literal gates are narrowed to the
-    literals the page holds: a block tests the few of them its page has instead of all (a literal in a
-    block is in the page's lowercased blocks joined, so no match is lost). The caption credits' gate, which
-    is case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
+    Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for once
+    in the whole page (`Pieces.holding`): a block runs the phrases its own literals call for, and most blocks
+    hold none, without testing any literal itself. The caption credits' gate, which is case-insensitive,
+    reads the same lowercase forms unless the page holds an odd case partner.
     """
 
-    __slots__ = ("blocks", "lowered", "_phrase", "_appeal", "_credit")
+    __slots__ = ("blocks", "lowered", "_phrases", "_appeals", "_credit", "_credits")
 
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
         self.lowered = [block.lower() for block in blocks]
-        page = "\n\n".join(self.lowered)
-        self._phrase = _CHROME_PHRASE.within(page)
-        self._appeal = _APPEAL_PHRASE.within(page)
-        self._credit = _CAPTION_CREDIT.within_lowered(page)
+        page = Pieces(self.lowered)
+        self._phrases = _held(_CHROME_PHRASE, page)
+        self._appeals = _held(_APPEAL_PHRASE, page)
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(page.text) else None
+        self._credits = _held(_CAPTION_CREDIT, page) if self._credit else None
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
-        return _chrome_reason(self.blocks[index], self.lowered[index], self._phrase, self._credit)
+        lowered = self.lowered[index]
+        if self._phrases is None:
+            phrases = _CHROME_PHRASE.count(lowered, 2)
+        else:
+            held = self._phrases[index]
+            phrases = _CHROME_PHRASE.count_among(lowered, 2, held) if held else 0
+        return _chrome_reason(self.blocks[index], lowered, phrases, self._credit,
+                              self._credits[index] if self._credits is not None else ())
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""
-        return _appeal_blocks(self.blocks, self.lowered, self._appeal)
+        may_match = [True] * len(self.blocks) if self._appeals is None else [bool(held) for held in self._appeals]
+        return _appeal_blocks(self.blocks, self.lowered, may_match)
+
+
+def _held(gate: GatedPattern, page: Pieces) -> list[tuple[str, ...]] | None:
+    """The gate's literals each lowercased block holds; None for a gate without literals (no block is ruled
+    out)."""
+    return None if gate.literals is None else page.holding(gate.literals)
 
 
 def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:
@@ -133,13 +151,15 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     one holding only words news uses too ('Spenden', 'donation') only beside a block that is an appeal on its
     own, so a news report about donations stays.
     """
-    return _appeal_blocks(blocks, [block.lower() for block in blocks], _APPEAL_PHRASE)
+    lowered = [block.lower() for block in blocks]
+    return _appeal_blocks(blocks, lowered, [_APPEAL_PHRASE.may_match(text) for text in lowered])
 
 
-def _appeal_blocks(blocks: Sequence[str], lowered: Sequence[str], appeal: GatedPattern) -> set[int]:
+def _appeal_blocks(blocks: Sequence[str], lowered: Sequence[str], may_match: Sequence[bool]) -> set[int]:
+    """`may_match`: whether each lowercased block holds a literal of the appeal phrases' gate."""
     hits, strong = [], []
     for i, block in enumerate(blocks):
-        if not appeal.may_match(lowered[i]):
+        if not may_match[i]:
             continue
         found = [match.group(0) for match in APPEAL_PHRASE.finditer(lowered[i])]
         if found:

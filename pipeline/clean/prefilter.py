@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -37,6 +39,38 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     # A literal that contains another one adds nothing: the shorter one is in the text whenever it is.
     kept = [s for s in found if not any(other != s and other in s for other in found)]
     return tuple(sorted(kept, key=lambda s: (len(s), s)))
+
+
+class Pieces:
+    """Texts (a page's blocks) joined by a separator, with where each starts: literals are looked for once
+    in the whole (`holding`) instead of once per piece."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, pieces: Sequence[str], separator: str = "\n\n") -> None:
+        self.text = separator.join(pieces)
+        self.starts, position = [], 0
+        for piece in pieces:
+            self.starts.append(position)
+            position += len(piece) + len(separator)
+
+    def holding(self, literals: Sequence[str]) -> list[tuple[str, ...]]:
+        """For each piece, which of `literals` it holds: one scan of the whole per literal, as most literals
+        are in few pieces or none. After a hit the scan resumes at the next piece's start. A hit across the
+        separator counts for the piece where it starts: a literal too many only runs a pattern that then
+        finds nothing, never hides a match."""
+        text, starts = self.text, self.starts
+        held: list[tuple[str, ...]] = [()] * len(starts)
+        last = len(starts) - 1
+        for literal in literals:
+            found = text.find(literal)
+            while found >= 0:
+                piece = bisect_right(starts, found) - 1
+                held[piece] += (literal,)
+                if piece == last:
+                    break
+                found = text.find(literal, starts[piece + 1])
+        return held
 
 
 def _character(code: int, folded: bool) -> str | None:
@@ -133,9 +167,26 @@ class GatedPattern:
         lowercase is `lowered` (its blocks'), narrowed to the literals it holds; ask it with `search_lowered`.
         None when the text holds an odd case partner that `str.lower` does not make the ASCII letter the
         pattern matches it as: then the pieces' lowercase cannot stand for them."""
-        if self.literals is None or not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+        if not self.reads_lowered(lowered):
             return None
         return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in lowered))
+
+    def reads_lowered(self, lowered: str) -> bool:
+        """Whether a case-insensitive gate can be asked on the lowercase form `lowered` of a text (see
+        `within_lowered`): it has literals and the text holds no odd case partner `str.lower` keeps."""
+        return self.literals is not None and self.folded and not any(odd in lowered for odd in _ODD_PARTNERS_LOWERED)
+
+    def search_lowered_among(self, text: str, lowered: str, pos: int, held: tuple[str, ...]) -> re.Match[str] | None:
+        """`search_lowered` with the gate's literals that `lowered` holds (`Pieces.holding`) given."""
+        tail = lowered[pos:] if pos else lowered
+        return self.pattern.search(text, pos) if any(literal in tail for literal in held) else None
+
+    def count_among(self, text: str, limit: int, held: tuple[str, ...]) -> int:
+        """`count` of a text of which the gate's literals it holds are given (`Pieces.holding`); for a
+        case-sensitive gate, or a case-insensitive one asked on lowercase texts."""
+        if limit <= 0 or not held:
+            return 0
+        return _count(self.pattern, text, limit)
 
     def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`, gated on `lowered`, the `str.lower()` of `text`, for a gate made by
@@ -151,16 +202,21 @@ class GatedPattern:
         matches findall finds, one by one)."""
         if limit <= 0 or not self.may_match(text):
             return 0
-        found = 0
-        for _ in self.pattern.finditer(text):
-            found += 1
-            if found == limit:
-                break
-        return found
+        return _count(self.pattern, text, limit)
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`; a match lies in text[pos:], so only that part is tested."""
         return self.pattern.search(text, pos) if self.may_match(text[pos:] if pos else text) else None
+
+
+def _count(pattern: re.Pattern[str], text: str, limit: int) -> int:
+    """`min(len(pattern.findall(text)), limit)`, stopping at the `limit`-th match."""
+    found = 0
+    for _ in pattern.finditer(text):
+        found += 1
+        if found == limit:
+            break
+    return found
 
 
 def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -253,10 +309,11 @@ class BranchedPattern(GatedPattern):
         return BranchedPattern(self.pattern, self._parts, self._by_literal,
                                tuple(literal for literal in self.literals if literal in text), self._compiled)
 
-    def _for(self, text: str) -> re.Pattern[str] | None:
-        """The alternatives the literals in `text` call for, compiled once per set; None when it holds none."""
+    def _for(self, text: str, literals: Sequence[str] | None = None) -> re.Pattern[str] | None:
+        """The alternatives the literals in `text` call for (of `literals`, else of all the gate's), compiled
+        once per set; None when it holds none."""
         branches: set[int] = set()
-        for literal in self.literals:
+        for literal in self.literals if literals is None else literals:
             if literal in text:
                 branches.update(self._by_literal[literal])
         if not branches:
@@ -272,17 +329,22 @@ class BranchedPattern(GatedPattern):
         pattern = self._for(lowered[pos:] if pos else lowered)
         return pattern.search(text, pos) if pattern is not None else None
 
+    def search_lowered_among(self, text: str, lowered: str, pos: int, held: tuple[str, ...]) -> re.Match[str] | None:
+        if not held:
+            return None
+        pattern = self._for(lowered[pos:] if pos else lowered, held)
+        return pattern.search(text, pos) if pattern is not None else None
+
+    def count_among(self, text: str, limit: int, held: tuple[str, ...]) -> int:
+        if limit <= 0 or not held:
+            return 0
+        pattern = self._for(text, held)  # every literal held is in the text: the scan only maps them
+        return 0 if pattern is None else _count(pattern, text, limit)
+
     def count(self, text: str, limit: int) -> int:
         if self.folded:
             return super().count(text, limit)
         if limit <= 0:
             return 0
         pattern = self._for(text)
-        if pattern is None:
-            return 0
-        found = 0
-        for _ in pattern.finditer(text):
-            found += 1
-            if found == limit:
-                break
-        return found
+        return 0 if pattern is None else _count(pattern, text, limit)

@@ -155,3 +155,23 @@ def test_branched_phrase_list_counts_what_the_pattern_finds() -> None:
             assert page.count(block, 1) == min(expected, 1)
             matched += expected > 0
     assert matched > 100
+
+
+def test_pieces_holding_finds_each_literal_in_each_piece() -> None:
+    """One scan of the joined pieces per literal says which pieces hold it: none missed; a hit across the
+    separator (a piece holding the separator itself) may add a literal, never drop one."""
+    from pipeline.clean.prefilter import Pieces
+
+    rng = random.Random(3)
+    alphabet = ["ab", "a", "b", "c", "\n", " ", "ba", "©", "\u0130"]
+    literals = ("a", "ab", "b\nc", "c", "©", "aba", "\n\na")
+    for _ in range(3000):
+        pieces = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))]
+        held = Pieces(pieces).holding(literals)
+        assert len(held) == len(pieces)
+        for piece, found in zip(pieces, held, strict=True):
+            expected = {literal for literal in literals if literal in piece}
+            assert expected <= set(found), (pieces, piece, found)
+            # Literals without a newline cannot cross it: for them the answer is exact.
+            assert {literal for literal in found if "\n" not in literal} == \
+                {literal for literal in expected if "\n" not in literal}, (pieces, piece, found)

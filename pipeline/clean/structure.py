@@ -256,26 +256,39 @@ def _slug_score(block: str, slug: set[str]) -> float:
     """Dice overlap of a block's words with the slug's: a title scores high, a breadcrumb holding it less."""
     if not slug:  # a page without a URL (or a slug of noise words): no block's words need reading
         return 0.0
-    words = _stems(block)
+    return _dice(_stems(block), {word[:SLUG_STEM] for word in slug})
+
+
+def _dice(words: frozenset[str], slug: set[str]) -> float:
     if not words:
         return 0.0
-    slug = {word[:SLUG_STEM] for word in slug}
     return 2 * len(words & slug) / (len(words) + len(slug))
+
+
+def _shares_no_stem(block: str, stems: set[str]) -> bool:
+    """True only when the block shares no word with the slug (scores 0), told without folding it: an ASCII
+    block folds to its lowercase, where each of its stems stands as a piece of a word. False for others."""
+    if not block.isascii():
+        return False
+    lowered = block.lower()
+    return not any(stem in lowered for stem in stems)
 
 
 def title_anchor(blocks: Sequence[str], url: str | None, excluded: set[int], before: int | None = None) -> int | None:
     """The block the URL names: the headline-shaped block whose words best match the URL's slug.
 
-    A strong hint: the title usually stands after the navigation, and the article follows it.
+    A strong hint: the title usually stands after the navigation, and the article follows it. Most blocks
+    share no word with the slug: they score 0 and are skipped before their words are read.
     """
     slug = slug_words(url)
     if len(slug) < 2:
         return None
+    stems = {word[:SLUG_STEM] for word in slug}
     best, best_score = None, 0.0
     for index, block in enumerate(blocks[:before]):
-        if index in excluded or not is_headline(block):
+        if index in excluded or not is_headline(block) or _shares_no_stem(block, stems):
             continue
-        score = _slug_score(block, slug)
+        score = _dice(_stems(block), stems)
         if score > best_score:
             best, best_score = index, score
     return best if best_score >= MIN_SLUG_SCORE else None

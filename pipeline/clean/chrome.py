@@ -17,7 +17,8 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern, Pieces
+from pipeline.clean.page_literals import blocks_holding
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -37,6 +38,9 @@ REPEAT_MIN_WORDS = 12
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
+# All their literals, looked for in a page's blocks at once.
+_GATE_LITERALS = tuple(dict.fromkeys(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                                     for literal in gate.literals or ()))
 
 
 class Shape(Enum):
@@ -85,10 +89,10 @@ def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern 
 class PageChrome:
     """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
 
-    Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for once
-    in the whole page (`Pieces.holding`): a block runs the phrases its own literals call for, and most blocks
-    hold none, without testing any literal itself. The caption credits' gate, which is case-insensitive,
-    reads the same lowercase forms unless the page holds an odd case partner.
+    Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for in
+    the whole page at once (`page_literals.blocks_holding`): a block runs the phrases its own literals call
+    for, and most blocks hold none, without testing any literal itself. The caption credits' gate, which is
+    case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
     __slots__ = ("blocks", "lowered", "_phrases", "_appeals", "_credit", "_credits")
@@ -96,11 +100,11 @@ class PageChrome:
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
         self.lowered = [block.lower() for block in blocks]
-        page = Pieces(self.lowered)
-        self._phrases = _held(_CHROME_PHRASE, page)
-        self._appeals = _held(_APPEAL_PHRASE, page)
-        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(page.text) else None
-        self._credits = _held(_CAPTION_CREDIT, page) if self._credit else None
+        held = blocks_holding(_GATE_LITERALS, self.lowered)
+        self._phrases = _held(_CHROME_PHRASE, held)
+        self._appeals = _held(_APPEAL_PHRASE, held)
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered("".join(self.lowered)) else None
+        self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
@@ -119,10 +123,13 @@ class PageChrome:
         return _appeal_blocks(self.blocks, self.lowered, may_match)
 
 
-def _held(gate: GatedPattern, page: Pieces) -> list[tuple[str, ...]] | None:
-    """The gate's literals each lowercased block holds; None for a gate without literals (no block is ruled
-    out)."""
-    return None if gate.literals is None else page.holding(gate.literals)
+def _held(gate: GatedPattern, held: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
+    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`); None for a gate
+    without literals (no block is ruled out)."""
+    if gate.literals is None:
+        return None
+    own = frozenset(gate.literals)
+    return [tuple(literal for literal in found if literal in own) if found else () for found in held]
 
 
 def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:

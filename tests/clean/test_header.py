@@ -412,7 +412,7 @@ def test_word_limits_read_as_a_full_split_does() -> None:
 
 
 def test_title_anchor_skips_only_blocks_sharing_no_word_with_the_slug() -> None:
-    """title_anchor rules out ASCII blocks by a substring test of the slug's stems: it picks the block that
+    """title_anchor rules out blocks by a substring test of the slug's stems: it picks the block that
     scoring every headline-shaped block would pick, on ASCII, accented and umlaut headlines alike."""
     import random
 
@@ -437,3 +437,18 @@ def test_title_anchor_skips_only_blocks_sharing_no_word_with_the_slug() -> None:
         assert title_anchor(blocks, url, excluded, before) == expected, (blocks, url)
         chosen += expected is not None
     assert chosen > 100
+
+
+def test_folding_drops_every_combining_character() -> None:
+    """The slug fold drops marks with a table of the code points below COMBINING_BELOW: there are none above."""
+    import sys
+    import unicodedata
+
+    from pipeline.clean.structure import COMBINING_BELOW, _fold
+
+    assert not [code for code in range(COMBINING_BELOW, sys.maxunicode + 1) if unicodedata.combining(chr(code))]
+    for text in ["Café Zürich", "Ǻngström", "ﬁnance ½", "Ελλάδα", "Straße", "e\u0301\u0327\u20dd x", "Łódź"]:
+        folded = text.casefold().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae",
+                                                          "ø": "oe", "å": "aa"}))
+        expected = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        assert _fold(text) == expected

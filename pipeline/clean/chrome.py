@@ -99,11 +99,17 @@ class PageChrome:
 
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
-        self.lowered = [block.lower() for block in blocks]
-        held = blocks_holding(_GATE_LITERALS, self.lowered)
+        # Lowercased as one text: `str.lower` maps each character alone but for a final sigma, which the
+        # separator (no letter, not case-ignorable) ends as the end of a block does.
+        page = "\x00".join(blocks)
+        lowered_page = page.lower()
+        self.lowered = lowered_page.split("\x00")
+        if len(self.lowered) != len(blocks):  # a block holds the separator
+            self.lowered, lowered_page = [block.lower() for block in blocks], None
+        held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
         self._phrases = _held(_CHROME_PHRASE, held)
         self._appeals = _held(_APPEAL_PHRASE, held)
-        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered("".join(self.lowered)) else None
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page or "".join(self.lowered)) else None
         self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
 
     def reason(self, index: int) -> str | None:

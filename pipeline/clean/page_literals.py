@@ -23,8 +23,11 @@ _PAIR_SLOTS = 1 << 12
 
 
 @cache
-def _table(literals: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """letters, starts, single_heads, pair_heads and chain as word_kernels.literal_hits reads them."""
+def _table(literals: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """letters, starts, single_heads, pair_heads and chain as word_kernels.literal_hits reads them; None when
+    a literal is empty or holds the separator (the loop would find it across blocks)."""
+    if any(not literal or chr(SEPARATOR) in literal for literal in literals):
+        return None
     letters = np.frombuffer("".join(literals).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
     starts = np.zeros(len(literals) + 1, dtype=np.int64)
     np.cumsum([len(literal) for literal in literals], out=starts[1:])
@@ -40,19 +43,21 @@ def _table(literals: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return letters, starts, single_heads, pair_heads, chain
 
 
-def blocks_holding(literals: tuple[str, ...], blocks: Sequence[str]) -> list[tuple[str, ...]]:
-    """For each block, the literals (none empty) it holds, in the order of `literals`: by the compiled pass
-    when it is built and no block or literal holds the separator, else by `Pieces.holding`."""
+def blocks_holding(literals: tuple[str, ...], blocks: Sequence[str], joined: str | None = None
+                   ) -> list[tuple[str, ...]]:
+    """For each block, the literals it holds, in the order of `literals`: by the compiled pass when it is
+    built and no block or literal holds the separator, else by `Pieces.holding`. `joined`: the blocks
+    joined by the separator, when the caller has them so."""
     kernels = compiled()
-    separator = chr(SEPARATOR)
-    joined = separator.join(blocks)
-    if kernels is None or not blocks or joined.count(separator) != len(blocks) - 1 or \
-            any(separator in literal or not literal for literal in literals):
+    table = _table(literals) if kernels is not None else None
+    if joined is None:
+        joined = chr(SEPARATOR).join(blocks)
+    if table is None or not blocks or joined.count(chr(SEPARATOR)) != len(blocks) - 1:
         return Pieces(blocks).holding(literals)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     if not cps.flags.writeable:
         cps = cps.copy()
-    held = kernels.literal_hits(cps, len(blocks), *_table(literals))
+    held = kernels.literal_hits(cps, len(blocks), *table)
     found: list[tuple[str, ...]] = [()] * len(blocks)
     for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
         found[block] += (literals[number],)

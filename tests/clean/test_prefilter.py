@@ -175,3 +175,15 @@ def test_pieces_holding_finds_each_literal_in_each_piece() -> None:
             # Literals without a newline cannot cross it: for them the answer is exact.
             assert {literal for literal in found if "\n" not in literal} == \
                 {literal for literal in expected if "\n" not in literal}, (pieces, piece, found)
+
+
+def test_page_chrome_lowers_each_block_as_alone() -> None:
+    """The page is lowercased as one text: a final sigma at a block's end or start, 'İ', marks and the
+    separator inside a block give each block the lowercase it has alone."""
+    from pipeline.clean.chrome import PageChrome
+
+    rng = random.Random(17)
+    pieces = ["Σ", "ΟΔΟΣ", "σ", "ς", " ", "'", "\u0301", "A", "İ", "ß", "\x00", ".", "Ǆ", "ﬀ", "1"]
+    for _ in range(3000):
+        blocks = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 5))]
+        assert PageChrome(blocks).lowered == [block.lower() for block in blocks], blocks

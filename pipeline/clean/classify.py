@@ -165,8 +165,10 @@ def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]
     if counts is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
+    # A block longer than the longest heading cue (COMMENT_COUNT_MAX_WORDS >= BOUNDARY_MAX_WORDS) heads nothing.
     return [_remembered_counted(block, words, hits) if words <= COMMENT_COUNT_MAX_WORDS else
-            _counted_evidence(block, words, hits) for block, (words, hits) in zip(blocks, counts, strict=True)]
+            Evidence(len(block), words, hits / words, block.endswith(TERMINAL_PUNCTUATION), 0)
+            for block, (words, hits) in zip(blocks, counts, strict=True)]
 
 
 def _counted_evidence(block: str, words: int, hits: int) -> Evidence:

@@ -152,3 +152,13 @@ def test_blocks_holding_answers_as_the_page_scans_do() -> None:
     for blocks in _literal_pages(8, 800):
         expected = [tuple(literal for literal in LITERALS if literal in block) for block in blocks]
         assert blocks_holding(LITERALS, blocks) == expected, blocks
+
+
+def test_long_blocks_head_nothing() -> None:
+    """page_evidence gives a block longer than COMMENT_COUNT_MAX_WORDS no heading without asking the cues:
+    the section cues are asked only of shorter blocks still."""
+    from pipeline.clean.classify import BOUNDARY_MAX_WORDS, COMMENT_COUNT_MAX_WORDS, _heading
+
+    assert BOUNDARY_MAX_WORDS <= COMMENT_COUNT_MAX_WORDS
+    assert _heading("Comments", 1) and not _heading("Comments", COMMENT_COUNT_MAX_WORDS + 1)
+    assert not _heading("12 comments on this", COMMENT_COUNT_MAX_WORDS + 1)

@@ -18,7 +18,7 @@ from pipeline.clean.cues import (
     TERMINAL_PUNCTUATION,
 )
 from pipeline.clean.page_literals import blocks_holding
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern, ascii_literals
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -38,9 +38,12 @@ REPEAT_MIN_WORDS = 12
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
+# An ASCII block is whole interface text only if it holds one of these (cues in other scripts need none).
+_INTERFACE_ASCII = ascii_literals(CHROME_BLOCK)
+_INTERFACE_WORDS = frozenset(_INTERFACE_ASCII or ())
 # All their literals, looked for in a page's blocks at once.
-_GATE_LITERALS = tuple(dict.fromkeys(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
-                                     for literal in gate.literals or ()))
+_GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                                        for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
 
 
 class Shape(Enum):
@@ -68,11 +71,12 @@ def chrome_reason(block: str) -> str | None:
 
 
 def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern | None,
-                   credit_held: tuple[str, ...]) -> str | None:
+                   credit_held: tuple[str, ...], interface: bool = True) -> str | None:
     """`phrases`: the chrome phrases in the lowercased block, up to two (all the rule below tells apart);
     `credit`: the caption credits' gate to ask on the lowercased block with the literals it holds
-    (`credit_held`), or None to search the block itself."""
-    if CHROME_BLOCK.match(block):
+    (`credit_held`), or None to search the block itself; `interface`: False when the block cannot be whole
+    interface text (an ASCII block without the literals of CHROME_BLOCK)."""
+    if interface and CHROME_BLOCK.match(block):
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
@@ -95,7 +99,7 @@ class PageChrome:
     case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
-    __slots__ = ("blocks", "lowered", "_phrases", "_appeals", "_credit", "_credits")
+    __slots__ = ("blocks", "lowered", "_held", "_phrases", "_appeals", "_credit", "_credits")
 
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
@@ -106,7 +110,7 @@ class PageChrome:
         self.lowered = lowered_page.split("\x00")
         if len(self.lowered) != len(blocks):  # a block holds the separator
             self.lowered, lowered_page = [block.lower() for block in blocks], None
-        held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
+        self._held = held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
         self._phrases = _held(_CHROME_PHRASE, held)
         self._appeals = _held(_APPEAL_PHRASE, held)
         self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page or "".join(self.lowered)) else None
@@ -120,8 +124,11 @@ class PageChrome:
         else:
             held = self._phrases[index]
             phrases = _CHROME_PHRASE.count_among(lowered, 2, held) if held else 0
-        return _chrome_reason(self.blocks[index], lowered, phrases, self._credit,
-                              self._credits[index] if self._credits is not None else ())
+        block = self.blocks[index]
+        interface = _INTERFACE_ASCII is None or not block.isascii() or \
+            any(literal in _INTERFACE_WORDS for literal in self._held[index])
+        return _chrome_reason(block, lowered, phrases, self._credit,
+                              self._credits[index] if self._credits is not None else (), interface)
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""

@@ -26,6 +26,28 @@ _ODD_CASE_PARTNERS = ("\u0130", "\u0131", "\u017f", "\u212a")
 _ODD_PARTNERS_LOWERED = ("\u0307", "\u0131", "\u017f")
 
 
+# A requirement no text of the kind asked about meets: a part of a pattern that matches no ASCII text.
+_DEAD: frozenset[str] = frozenset(["\x00dead"])
+
+
+def ascii_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For a case-insensitive pattern asked of ASCII texts: lowercase strings of which every match in an ASCII
+    text holds one in the text's lowercase; () when no ASCII text matches; None when there is no such set.
+
+    Alternatives spelled in another script (Cyrillic cues, 'publicité') cannot match an ASCII text: they
+    need no literal of their own, so a list of cues in many languages still has a gate for ASCII blocks.
+    """
+    if not pattern.flags & re.IGNORECASE:
+        raise ValueError("ascii_literals reads case-insensitive patterns")
+    found = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True, ascii_text=True)
+    if found is _DEAD:
+        return ()
+    if not found:
+        return None
+    kept = [s for s in found if not any(other != s and other in s for other in found)]
+    return tuple(sorted(kept, key=lambda s: (len(s), s)))
+
+
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings of which every match of `pattern` contains at least one; None when there is no such set.
 
@@ -73,27 +95,36 @@ class Pieces:
         return held
 
 
-def _character(code: int, folded: bool) -> str | None:
-    """The character a literal stands for in the text to search, or None when no single one does."""
+def _character(code: int, folded: bool, ascii_text: bool = False) -> str | None:
+    """The character a literal stands for in the text to search, or None when no single one does; in an
+    ASCII text (`ascii_text`), `_DEAD` for a character no ASCII one matches (all non-ASCII ones but the odd
+    case partners of a case-insensitive pattern)."""
     character = chr(code)
+    if ascii_text and code >= 128:
+        return None if folded and character in _ODD_CASE_PARTNERS else _DEAD
     if not folded or not _sre.unicode_iscased(code):
         return character
     return character.lower() if character.isascii() else None
 
 
-def _sequence(items: list, folded: bool) -> frozenset[str] | None:
-    """The most selective requirement among a sequence's parts: literal runs and required groups."""
+def _sequence(items: list, folded: bool, ascii_text: bool = False) -> frozenset[str] | None:
+    """The most selective requirement among a sequence's parts: literal runs and required groups (`_DEAD`
+    when, in an ASCII text, a part can match nothing)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, value in items:
-        character = _character(value, folded) if op is sre_constants.LITERAL else None
+        character = _character(value, folded, ascii_text) if op is sre_constants.LITERAL else None
+        if character is _DEAD:
+            return _DEAD
         if character is not None:
             run.append(character)
             continue
         if run:
             candidates.append(frozenset(["".join(run)]))
             run = []
-        needed = _item(op, value, folded)
+        needed = _item(op, value, folded, ascii_text)
+        if needed is _DEAD:
+            return _DEAD
         if needed:
             candidates.append(needed)
     if run:
@@ -109,27 +140,33 @@ def _rarity(literal: str) -> int:
     return sum(1 if character.isalnum() else 3 for character in literal)
 
 
-def _item(op: object, value: object, folded: bool) -> frozenset[str] | None:
+def _item(op: object, value: object, folded: bool, ascii_text: bool = False) -> frozenset[str] | None:
     """What one non-literal part of a pattern requires in every match, if anything."""
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, del_flags, items = value
-        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence(list(items), folded)
+        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence(list(items), folded, ascii_text)
     if op is sre_constants.BRANCH:
         union: set[str] = set()
+        alive = False
         for branch in value[1]:
-            needed = _sequence(list(branch), folded)
+            needed = _sequence(list(branch), folded, ascii_text)
+            if needed is _DEAD:
+                continue  # this branch matches no ASCII text
             if not needed:
                 return None  # one branch can match without any literal: so can the whole alternation
+            alive = True
             union |= needed
-        return frozenset(union)
+        return frozenset(union) if alive else _DEAD
     if op in _REPEATS:
         low, _high, items = value
-        return _sequence(list(items), folded) if low >= 1 else None
+        return _sequence(list(items), folded, ascii_text) if low >= 1 else None
     if op is getattr(sre_constants, "ATOMIC_GROUP", None):
-        return _sequence(list(value), folded)
+        return _sequence(list(value), folded, ascii_text)
     if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
-        characters = {_character(code, folded) for _, code in value}
-        return None if None in characters else frozenset(characters)  # a set of single characters
+        characters = {_character(code, folded, ascii_text) for _, code in value} - {_DEAD}
+        if None in characters:
+            return None
+        return frozenset(characters) if characters else _DEAD  # a set of single characters
     return None  # ranges, categories, anchors, look-arounds, back-references: no literal guaranteed
 
 

@@ -8,7 +8,14 @@ import re
 import pytest
 
 from pipeline.clean.cues import APPEAL_PHRASE, CAPTION_CREDIT, CHROME_PHRASE
-from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, BranchedPattern, GatedPattern, alternatives, required_literals
+from pipeline.clean.prefilter import (
+    _ODD_CASE_PARTNERS,
+    BranchedPattern,
+    GatedPattern,
+    alternatives,
+    ascii_literals,
+    required_literals,
+)
 
 
 def test_literals_of_a_small_pattern() -> None:
@@ -76,7 +83,8 @@ def _page_blocks(rng: random.Random) -> list[str]:
     phrases = ["Cookie settings", "Sign up for our newsletter", "Jetzt spenden!", "Support our journalism",
                "Become a member", "Foto: Reuters", "Follow us on X", "Soutenez-nous", "Hazte socio", "blog",
                "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism.",
-               "Foto: \u0130stanbul", "\u017fhutter\u017ftock"]
+               "Foto: \u0130stanbul", "\u017fhutter\u017ftock", "Share", "Teilen:", "Комментарии", "Read more",
+               "KOMMENTARE", "Publicité", "Log in", "Follow us on our channels", "sign\u0130n", "Home"]
     page = next(generate(1, seed=rng.randrange(10_000)))
     blocks = [block for block in page.text.split("\n") if block.strip()]
     for _ in range(rng.randint(0, 6)):
@@ -187,3 +195,47 @@ def test_page_chrome_lowers_each_block_as_alone() -> None:
     for _ in range(3000):
         blocks = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 5))]
         assert PageChrome(blocks).lowered == [block.lower() for block in blocks], blocks
+
+
+def test_ascii_literals_of_small_patterns() -> None:
+    """Alternatives in another script or with a non-ASCII letter match no ASCII text and need no literal; the
+    odd case partners match ASCII letters, so they end a literal run instead."""
+    assert ascii_literals(re.compile(r"^(читайте|share|publicité)\s*$", re.IGNORECASE)) == ("share",)
+    assert ascii_literals(re.compile(r"^(читайте|поделиться)$", re.IGNORECASE)) == ()
+    assert ascii_literals(re.compile(r"^(\d+|share)$", re.IGNORECASE)) is None
+    assert ascii_literals(re.compile(r"^(lo\u017fe|[éè]x|[ée]y)$", re.IGNORECASE)) == ("e", "lo")
+    assert ascii_literals(re.compile(r"(?:café)?menu", re.IGNORECASE)) == ("menu",)
+    with pytest.raises(ValueError):
+        ascii_literals(re.compile("share"))
+
+
+def test_no_other_non_ascii_letter_matches_an_ascii_one() -> None:
+    """`ascii_literals` rules out alternatives needing a non-ASCII character in ASCII texts: only the four odd
+    case partners match an ASCII character case-insensitively, seen from the pattern's side too."""
+    import _sre
+    import sys
+
+    text = "".join(map(chr, range(128)))
+    matching = [code for code in range(128, sys.maxunicode + 1)
+                if _sre.unicode_iscased(code) and re.search(re.escape(chr(code)), text, re.IGNORECASE)]
+    assert sorted(map(chr, matching)) == sorted(_ODD_CASE_PARTNERS)
+
+
+@pytest.mark.parametrize("name", ["CHROME_BLOCK", "SECTION_BOUNDARY"])
+def test_ascii_gate_of_the_block_cues(name: str) -> None:
+    """Every ASCII text a whole-block cue list matches holds one of its ASCII literals, lowercased."""
+    from pipeline.clean import cues
+
+    pattern = getattr(cues, name)
+    literals = ascii_literals(pattern)
+    assert literals
+    words = [w for literal in literals for w in (literal, literal.upper(), literal.title())] + [
+        "the", "to", "on", "us", "3", "12", ":", "!", ".", "about", "a", "comments", "of", "in", "-", "zum", "Thema"]
+    rng = random.Random(21)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(20000)]
+    matched = 0
+    for text in texts:
+        if pattern.match(text):
+            matched += 1
+            assert any(literal in text.lower() for literal in literals), text
+    assert matched > 500

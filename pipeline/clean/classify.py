@@ -18,6 +18,8 @@ from functools import lru_cache
 from itertools import filterfalse
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.page_literals import joined_holding
+from pipeline.clean.prefilter import ascii_literals
 from pipeline.clean.stopwords import has_stoplist, stopwords
 from pipeline.clean.word_counts import SEPARATOR, available, page_counts
 
@@ -139,10 +141,11 @@ def _count_stopwords(block: str, stops: frozenset[str]) -> tuple[int, int]:
     return len(plain) + len(mixed), sum(map(stops.__contains__, plain)) + sum(map(stops.__contains__, mixed))
 
 
-def _heading(block: str, words: int) -> int:
+def _heading(block: str, words: int, section: bool = True) -> int:
     """What a block of this many words heads: a section heading is short (BOUNDARY_MAX_WORDS), a comment
-    count opens at most a short call (COMMENT_COUNT_MAX_WORDS)."""
-    if words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(block):
+    count opens at most a short call (COMMENT_COUNT_MAX_WORDS). `section`: False when the block cannot be
+    a section heading (an ASCII block without the literals of SECTION_BOUNDARY)."""
+    if words <= BOUNDARY_MAX_WORDS and section and SECTION_BOUNDARY.match(block):
         return SECTION | (READ_ALSO_LINK if READ_ALSO.match(block) else 0) | \
             (COMMENT_SECTION if COMMENT_BOUNDARY.match(block) else 0)
     if words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(block):
@@ -157,51 +160,62 @@ CACHED_BLOCK_CHARS = 300
 _remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
 
 
+# An ASCII block is a section heading only if its lowercase holds one of these (cues in other scripts need none).
+_SECTION_ASCII = ascii_literals(SECTION_BOUNDARY)
+
+
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
     """`block_evidence` of each block; with a stop list, the words of the whole page counted in one compiled
-    pass when the kernels are built (`_page_stopword_counts`)."""
+    pass when the kernels are built (`_page_stopword_counts`), and SECTION_BOUNDARY's ASCII literals looked
+    for in the same casefolded page (the casefold of an ASCII block is its lowercase)."""
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    counts = _page_stopword_counts(blocks, stops) if stops is not None else None
-    if counts is None:
+    counted = _page_stopword_counts(blocks, stops) if stops is not None else None
+    if counted is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
+    counts, folded = counted
+    held = joined_holding(_SECTION_ASCII, folded, len(blocks)) if _SECTION_ASCII is not None else None
+    sections = [True] * len(blocks) if held is None else \
+        [bool(found) or not block.isascii() for block, found in zip(blocks, held, strict=True)]
     # A block longer than the longest heading cue (COMMENT_COUNT_MAX_WORDS >= BOUNDARY_MAX_WORDS) heads nothing.
-    return [_remembered_counted(block, words, hits) if words <= COMMENT_COUNT_MAX_WORDS else
+    return [_remembered_counted(block, words, hits, section) if words <= COMMENT_COUNT_MAX_WORDS else
             Evidence(len(block), words, hits / words, block.endswith(TERMINAL_PUNCTUATION), 0)
-            for block, (words, hits) in zip(blocks, counts, strict=True)]
+            for block, (words, hits), section in zip(blocks, counts, sections, strict=True)]
 
 
-def _counted_evidence(block: str, words: int, hits: int) -> Evidence:
+def _counted_evidence(block: str, words: int, hits: int, section: bool = True) -> Evidence:
     """`block_evidence` of a block whose words and stop words are counted."""
     return Evidence(len(block), words, hits / words if words else 0.0, block.endswith(TERMINAL_PUNCTUATION),
-                    _heading(block, words))
+                    _heading(block, words, section))
 
 
 # A short block's heading cues cost more than its count (a site's menu lines recur on each of its pages).
 _remembered_counted = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(_counted_evidence)
 
 
-def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> list[tuple[int, int]] | None:
-    """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it; None
-    when the kernels are not built or a block holds the separator. The blocks holding a character whose
-    folding crosses a word's edge (`_FOLD_SPLITS`, looked for only when the page's tests do not rule them
-    all out) are counted again on their own."""
+def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> tuple[list[tuple[int, int]], str] | None:
+    """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it, with
+    that casefold (the blocks joined by the separator); None when the kernels are not built or a block
+    holds the separator. The blocks holding a character whose folding crosses a word's edge (`_FOLD_SPLITS`,
+    looked for only when the page's tests do not rule them all out) are counted again on their own."""
     if not available():
         return None
     if not blocks:
-        return []
+        return [], ""
     joined = chr(SEPARATOR).join(blocks)
     if joined.count(chr(SEPARATOR)) != len(blocks) - 1:
         return None
     folded = joined.casefold()
     counts = page_counts(folded, len(blocks), stops)
-    if counts is None or joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
+    if counts is None:
+        return None
+    if joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
             or not _FOLD_SPLITS.search(joined):
-        return counts
+        return counts, folded
     for index, block in enumerate(blocks):
         if _FOLD_SPLITS.search(block):
             counts[index] = _count_stopwords(block, stops)
-    return counts
+    return counts, folded
 
 
 def _is_unspaced(language: str | None) -> bool:

@@ -48,17 +48,22 @@ def blocks_holding(literals: tuple[str, ...], blocks: Sequence[str], joined: str
     """For each block, the literals it holds, in the order of `literals`: by the compiled pass when it is
     built and no block or literal holds the separator, else by `Pieces.holding`. `joined`: the blocks
     joined by the separator, when the caller has them so."""
+    held = joined_holding(literals, chr(SEPARATOR).join(blocks) if joined is None else joined, len(blocks))
+    return Pieces(blocks).holding(literals) if held is None else held
+
+
+def joined_holding(literals: tuple[str, ...], joined: str, blocks: int) -> list[tuple[str, ...]] | None:
+    """`blocks_holding` of the `blocks` blocks joined by the separator in `joined`, by the compiled pass; None
+    without the build, or when the separators do not part that many blocks or a literal holds one."""
     kernels = compiled()
     table = _table(literals) if kernels is not None else None
-    if joined is None:
-        joined = chr(SEPARATOR).join(blocks)
-    if table is None or not blocks or joined.count(chr(SEPARATOR)) != len(blocks) - 1:
-        return Pieces(blocks).holding(literals)
+    if table is None or not blocks or joined.count(chr(SEPARATOR)) != blocks - 1:
+        return None
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     if not cps.flags.writeable:
         cps = cps.copy()
-    held = kernels.literal_hits(cps, len(blocks), *table)
-    found: list[tuple[str, ...]] = [()] * len(blocks)
+    held = kernels.literal_hits(cps, blocks, *table)
+    found: list[tuple[str, ...]] = [()] * blocks
     for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
         found[block] += (literals[number],)
     return found

@@ -162,3 +162,23 @@ def test_long_blocks_head_nothing() -> None:
     assert BOUNDARY_MAX_WORDS <= COMMENT_COUNT_MAX_WORDS
     assert _heading("Comments", 1) and not _heading("Comments", COMMENT_COUNT_MAX_WORDS + 1)
     assert not _heading("12 comments on this", COMMENT_COUNT_MAX_WORDS + 1)
+
+
+def test_page_evidence_finds_the_section_headings() -> None:
+    """The ASCII gate of the section cues (looked for in the casefolded page) keeps every heading the cues
+    find: page_evidence equals block_evidence on pages of headings in several scripts among prose."""
+    headings = ["Comments", "3 comments", "RELATED ARTICLES", "Read more:", "Kommentare", "Комментарии", "Tags",
+                "Mehr zum Thema Politik", "À lire aussi", "Lees ook", "You may also like these", "Über den Autor",
+                "Leave a reply", "Topics", "Share this story", "Reacties (4)", "Mots-clés", "\u0130lgili"]
+    prose = ["The council voted on the budget and the plan.", "Die Stadt hat den Plan nicht beschlossen.",
+             "menu", "Home", "a", "\x00", "Ta\u0130"]
+    rng = random.Random(9)
+    found = 0
+    for language in ("en", "de", "fr"):
+        stops = stopwords(language)
+        for _ in range(300):
+            blocks = [rng.choice(headings if rng.random() < 0.4 else prose) for _ in range(rng.randint(1, 12))]
+            expected = [block_evidence(block, stops) for block in blocks]
+            assert page_evidence(blocks, language) == expected, blocks
+            found += sum(evidence.heading != 0 for evidence in expected)
+    assert found > 500

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import filterfalse
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
-from pipeline.clean.page_literals import joined_holding
+from pipeline.clean.page_literals import joined_holding_any
 from pipeline.clean.prefilter import ascii_literals
 from pipeline.clean.stopwords import has_stoplist, stopwords
 from pipeline.clean.word_counts import SEPARATOR, available, page_counts
@@ -166,21 +166,33 @@ _SECTION_ASCII = ascii_literals(SECTION_BOUNDARY)
 
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
     """`block_evidence` of each block; with a stop list, the words of the whole page counted in one compiled
-    pass when the kernels are built (`_page_stopword_counts`), and SECTION_BOUNDARY's ASCII literals looked
-    for in the same casefolded page (the casefold of an ASCII block is its lowercase)."""
+    pass when the kernels are built (`_page_stopword_counts`); short ASCII blocks are asked SECTION_BOUNDARY
+    only when they hold one of its ASCII literals (`_section_candidates`)."""
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    counted = _page_stopword_counts(blocks, stops) if stops is not None else None
-    if counted is None:
+    counts = _page_stopword_counts(blocks, stops) if stops is not None else None
+    if counts is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
-    counts, folded = counted
-    held = joined_holding(_SECTION_ASCII, folded, len(blocks)) if _SECTION_ASCII is not None else None
-    sections = [True] * len(blocks) if held is None else \
-        [bool(found) or not block.isascii() for block, found in zip(blocks, held, strict=True)]
+    sections = _section_candidates(blocks, counts)
     # A block longer than the longest heading cue (COMMENT_COUNT_MAX_WORDS >= BOUNDARY_MAX_WORDS) heads nothing.
     return [_remembered_counted(block, words, hits, section) if words <= COMMENT_COUNT_MAX_WORDS else
             Evidence(len(block), words, hits / words, block.endswith(TERMINAL_PUNCTUATION), 0)
             for block, (words, hits), section in zip(blocks, counts, sections, strict=True)]
+
+
+def _section_candidates(blocks: Sequence[str], counts: list[tuple[int, int]]) -> list[bool]:
+    """Whether each block may be a section heading: not when it is longer than BOUNDARY_MAX_WORDS, nor when
+    it is ASCII and holds none of SECTION_BOUNDARY's ASCII literals, looked for in the short ASCII blocks'
+    lowercase in one compiled pass (the cue list costs a few us a block, 48 `in` tests as much)."""
+    candidates = [words <= BOUNDARY_MAX_WORDS for words, _ in counts]
+    short = [i for i, block in enumerate(blocks) if candidates[i] and block.isascii()]
+    if not short or _SECTION_ASCII is None:
+        return candidates
+    held = joined_holding_any(_SECTION_ASCII, chr(SEPARATOR).join(blocks[i].lower() for i in short), len(short))
+    if held is not None:  # else the kernels are not built: every short block is asked
+        for index, found in zip(short, held, strict=True):
+            candidates[index] = found
+    return candidates
 
 
 def _counted_evidence(block: str, words: int, hits: int, section: bool = True) -> Evidence:
@@ -193,29 +205,27 @@ def _counted_evidence(block: str, words: int, hits: int, section: bool = True) -
 _remembered_counted = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(_counted_evidence)
 
 
-def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> tuple[list[tuple[int, int]], str] | None:
-    """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it, with
-    that casefold (the blocks joined by the separator); None when the kernels are not built or a block
-    holds the separator. The blocks holding a character whose folding crosses a word's edge (`_FOLD_SPLITS`,
-    looked for only when the page's tests do not rule them all out) are counted again on their own."""
+def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> list[tuple[int, int]] | None:
+    """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it; None
+    when the kernels are not built or a block holds the separator. The blocks holding a character whose
+    folding crosses a word's edge (`_FOLD_SPLITS`, looked for only when the page's tests do not rule them
+    all out) are counted again on their own."""
     if not available():
         return None
     if not blocks:
-        return [], ""
+        return []
     joined = chr(SEPARATOR).join(blocks)
     if joined.count(chr(SEPARATOR)) != len(blocks) - 1:
         return None
     folded = joined.casefold()
     counts = page_counts(folded, len(blocks), stops)
-    if counts is None:
-        return None
-    if joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
+    if counts is None or joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
             or not _FOLD_SPLITS.search(joined):
-        return counts, folded
+        return counts
     for index, block in enumerate(blocks):
         if _FOLD_SPLITS.search(block):
             counts[index] = _count_stopwords(block, stops)
-    return counts, folded
+    return counts
 
 
 def _is_unspaced(language: str | None) -> bool:

@@ -55,6 +55,22 @@ def blocks_holding(literals: tuple[str, ...], blocks: Sequence[str], joined: str
 def joined_holding(literals: tuple[str, ...], joined: str, blocks: int) -> list[tuple[str, ...]] | None:
     """`blocks_holding` of the `blocks` blocks joined by the separator in `joined`, by the compiled pass; None
     without the build, or when the separators do not part that many blocks or a literal holds one."""
+    held = _hits(literals, joined, blocks)
+    if held is None:
+        return None
+    found: list[tuple[str, ...]] = [()] * blocks
+    for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
+        found[block] += (literals[number],)
+    return found
+
+
+def joined_holding_any(literals: tuple[str, ...], joined: str, blocks: int) -> list[bool] | None:
+    """Whether each block holds any of the literals, as `joined_holding` finds them."""
+    held = _hits(literals, joined, blocks)
+    return None if held is None else held.any(axis=1).tolist()
+
+
+def _hits(literals: tuple[str, ...], joined: str, blocks: int) -> np.ndarray | None:
     kernels = compiled()
     table = _table(literals) if kernels is not None else None
     if table is None or not blocks or joined.count(chr(SEPARATOR)) != blocks - 1:
@@ -62,8 +78,4 @@ def joined_holding(literals: tuple[str, ...], joined: str, blocks: int) -> list[
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     if not cps.flags.writeable:
         cps = cps.copy()
-    held = kernels.literal_hits(cps, blocks, *table)
-    found: list[tuple[str, ...]] = [()] * blocks
-    for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
-        found[block] += (literals[number],)
-    return found
+    return kernels.literal_hits(cps, blocks, *table)

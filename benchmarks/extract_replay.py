@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def capture(output: Path, inputs: list[Path]) -> int:
     import compare_records
 
-    import pipeline.run as run
+    import pipeline.clean.extract as run  # pipeline.run imports extract_article from it at each shard
 
     calls: list[tuple] = []
     models: dict[int, object] = {}

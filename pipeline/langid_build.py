@@ -1,6 +1,6 @@
 """`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module
-(and the cleaner's stop-word count, pipeline/clean/word_kernels.py, and the site-chrome block fingerprints,
-pipeline/clean/fingerprint_kernels.py, into others).
+(and the cleaner's page scans, pipeline/clean/word_kernels.py: stop-word count, gate literals, and the
+site-chrome block fingerprints, pipeline/clean/fingerprint_kernels.py, into others).
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -29,7 +29,7 @@ def build(output_dir: Path = PACKAGE_DIR) -> Path:
 
 
 def build_words(output_dir: Path = PACKAGE_DIR) -> Path:
-    """Compile the cleaner's stop-word count (pipeline.clean.word_kernels) into `output_dir`; its path."""
+    """Compile the cleaner's page scans (pipeline.clean.word_kernels) into `output_dir`; its path."""
     from pipeline.clean import word_counts, word_kernels
 
     return _compile(word_counts.aot_module_name(), word_kernels, output_dir, "_words_aot_")

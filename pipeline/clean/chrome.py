@@ -17,7 +17,8 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern
+from pipeline.clean.page_literals import blocks_holding
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern, ascii_literals
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -37,6 +38,12 @@ REPEAT_MIN_WORDS = 12
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
+# An ASCII block is whole interface text only if it holds one of these (cues in other scripts need none).
+_INTERFACE_ASCII = ascii_literals(CHROME_BLOCK)
+_INTERFACE_WORDS = frozenset(_INTERFACE_ASCII or ())
+# All their literals, looked for in a page's blocks at once.
+_GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                                        for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
 
 
 class Shape(Enum):
@@ -59,22 +66,26 @@ def shape_of(block: str) -> Shape:
 
 def chrome_reason(block: str) -> str | None:
     """Why a block, by itself, is interface text rather than article; None when it may be article."""
-    return _chrome_reason(block, block.lower(), _CHROME_PHRASE, None)
+    lowered = block.lower()
+    return _chrome_reason(block, lowered, _CHROME_PHRASE.count(lowered, 2), None, ())
 
 
-def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: GatedPattern | None) -> str | None:
-    """`credit`: the caption credits' gate for lowercased blocks (`GatedPattern.within_lowered`), if any."""
-    if CHROME_BLOCK.match(block):
+def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern | None,
+                   credit_held: tuple[str, ...], interface: bool = True) -> str | None:
+    """`phrases`: the chrome phrases in the lowercased block, up to two (all the rule below tells apart);
+    `credit`: the caption credits' gate to ask on the lowercased block with the literals it holds
+    (`credit_held`), or None to search the block itself; `interface`: False when the block cannot be whole
+    interface text (an ASCII block without the literals of CHROME_BLOCK)."""
+    if interface and CHROME_BLOCK.match(block):
         return "interface"
     if _URL_ONLY.match(block):
         return "link"
     if len(block) <= CAPTION_MAX_CHARS:
         tail = max(0, len(block) - CAPTION_TAIL_CHARS)
         if CAPTION_OPENING.match(block) or (_CAPTION_CREDIT.search(block, tail) if credit is None else
-                                            credit.search_lowered(block, lowered, tail)):
+                                            credit.search_lowered_among(block, lowered, tail, credit_held)):
             return "caption"
-    hits = phrase.count(lowered, 2)  # one or two matches is all the rule below tells apart
-    if hits and (len(block.split()) < _LONG_BLOCK_WORDS or hits >= 2):
+    if phrases and (phrases >= 2 or len(block.split()) < _LONG_BLOCK_WORDS):
         return "prompt"
     return None
 
@@ -82,29 +93,56 @@ def _chrome_reason(block: str, lowered: str, phrase: GatedPattern, credit: Gated
 class PageChrome:
     """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
 
-    Each block is lowercased once for both, and the phrase lists' literal gates are narrowed to the
-    literals the page holds: a block tests the few of them its page has instead of all (a literal in a
-    block is in the page's lowercased blocks joined, so no match is lost). The caption credits' gate, which
-    is case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
+    Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for in
+    the whole page at once (`page_literals.blocks_holding`): a block runs the phrases its own literals call
+    for, and most blocks hold none, without testing any literal itself. The caption credits' gate, which is
+    case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
-    __slots__ = ("blocks", "lowered", "_phrase", "_appeal", "_credit")
+    __slots__ = ("blocks", "lowered", "_held", "_phrases", "_appeals", "_credit", "_credits")
 
     def __init__(self, blocks: Sequence[str]) -> None:
         self.blocks = blocks
-        self.lowered = [block.lower() for block in blocks]
-        page = "\n\n".join(self.lowered)
-        self._phrase = _CHROME_PHRASE.within(page)
-        self._appeal = _APPEAL_PHRASE.within(page)
-        self._credit = _CAPTION_CREDIT.within_lowered(page)
+        # Lowercased as one text: `str.lower` maps each character alone but for a final sigma, which the
+        # separator (no letter, not case-ignorable) ends as the end of a block does.
+        page = "\x00".join(blocks)
+        lowered_page = page.lower()
+        self.lowered = lowered_page.split("\x00")
+        if len(self.lowered) != len(blocks):  # a block holds the separator
+            self.lowered, lowered_page = [block.lower() for block in blocks], None
+        self._held = held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
+        self._phrases = _held(_CHROME_PHRASE, held)
+        self._appeals = _held(_APPEAL_PHRASE, held)
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page or "".join(self.lowered)) else None
+        self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
-        return _chrome_reason(self.blocks[index], self.lowered[index], self._phrase, self._credit)
+        lowered = self.lowered[index]
+        if self._phrases is None:
+            phrases = _CHROME_PHRASE.count(lowered, 2)
+        else:
+            held = self._phrases[index]
+            phrases = _CHROME_PHRASE.count_among(lowered, 2, held) if held else 0
+        block = self.blocks[index]
+        interface = _INTERFACE_ASCII is None or not block.isascii() or \
+            any(literal in _INTERFACE_WORDS for literal in self._held[index])
+        return _chrome_reason(block, lowered, phrases, self._credit,
+                              self._credits[index] if self._credits is not None else (), interface)
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""
-        return _appeal_blocks(self.blocks, self.lowered, self._appeal)
+        may_match = [True] * len(self.blocks) if self._appeals is None else [bool(held) for held in self._appeals]
+        return _appeal_blocks(self.blocks, self.lowered, may_match)
+
+
+def _held(gate: GatedPattern, held: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
+    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`); None for a gate
+    without literals (no block is ruled out)."""
+    if gate.literals is None:
+        return None
+    own = frozenset(gate.literals)
+    return [tuple(literal for literal in found if literal in own) if found else () for found in held]
 
 
 def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:
@@ -133,13 +171,15 @@ def appeal_blocks(blocks: Sequence[str]) -> set[int]:
     one holding only words news uses too ('Spenden', 'donation') only beside a block that is an appeal on its
     own, so a news report about donations stays.
     """
-    return _appeal_blocks(blocks, [block.lower() for block in blocks], _APPEAL_PHRASE)
+    lowered = [block.lower() for block in blocks]
+    return _appeal_blocks(blocks, lowered, [_APPEAL_PHRASE.may_match(text) for text in lowered])
 
 
-def _appeal_blocks(blocks: Sequence[str], lowered: Sequence[str], appeal: GatedPattern) -> set[int]:
+def _appeal_blocks(blocks: Sequence[str], lowered: Sequence[str], may_match: Sequence[bool]) -> set[int]:
+    """`may_match`: whether each lowercased block holds a literal of the appeal phrases' gate."""
     hits, strong = [], []
     for i, block in enumerate(blocks):
-        if not appeal.may_match(lowered[i]):
+        if not may_match[i]:
             continue
         found = [match.group(0) for match in APPEAL_PHRASE.finditer(lowered[i])]
         if found:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from itertools import filterfalse
 
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
+from pipeline.clean.page_literals import joined_holding_any
+from pipeline.clean.prefilter import ascii_literals
 from pipeline.clean.stopwords import has_stoplist, stopwords
 from pipeline.clean.word_counts import SEPARATOR, available, page_counts
 
@@ -139,10 +141,11 @@ def _count_stopwords(block: str, stops: frozenset[str]) -> tuple[int, int]:
     return len(plain) + len(mixed), sum(map(stops.__contains__, plain)) + sum(map(stops.__contains__, mixed))
 
 
-def _heading(block: str, words: int) -> int:
+def _heading(block: str, words: int, section: bool = True) -> int:
     """What a block of this many words heads: a section heading is short (BOUNDARY_MAX_WORDS), a comment
-    count opens at most a short call (COMMENT_COUNT_MAX_WORDS)."""
-    if words <= BOUNDARY_MAX_WORDS and SECTION_BOUNDARY.match(block):
+    count opens at most a short call (COMMENT_COUNT_MAX_WORDS). `section`: False when the block cannot be
+    a section heading (an ASCII block without the literals of SECTION_BOUNDARY)."""
+    if words <= BOUNDARY_MAX_WORDS and section and SECTION_BOUNDARY.match(block):
         return SECTION | (READ_ALSO_LINK if READ_ALSO.match(block) else 0) | \
             (COMMENT_SECTION if COMMENT_BOUNDARY.match(block) else 0)
     if words <= COMMENT_COUNT_MAX_WORDS and COMMENT_COUNT.match(block):
@@ -157,22 +160,45 @@ CACHED_BLOCK_CHARS = 300
 _remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
 
 
+# An ASCII block is a section heading only if its lowercase holds one of these (cues in other scripts need none).
+_SECTION_ASCII = ascii_literals(SECTION_BOUNDARY)
+
+
 def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
     """`block_evidence` of each block; with a stop list, the words of the whole page counted in one compiled
-    pass when the kernels are built (`_page_stopword_counts`)."""
+    pass when the kernels are built (`_page_stopword_counts`); short ASCII blocks are asked SECTION_BOUNDARY
+    only when they hold one of its ASCII literals (`_section_candidates`)."""
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
     counts = _page_stopword_counts(blocks, stops) if stops is not None else None
     if counts is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
-    return [_remembered_counted(block, words, hits) if words <= COMMENT_COUNT_MAX_WORDS else
-            _counted_evidence(block, words, hits) for block, (words, hits) in zip(blocks, counts, strict=True)]
+    sections = _section_candidates(blocks, counts)
+    # A block longer than the longest heading cue (COMMENT_COUNT_MAX_WORDS >= BOUNDARY_MAX_WORDS) heads nothing.
+    return [_remembered_counted(block, words, hits, section) if words <= COMMENT_COUNT_MAX_WORDS else
+            Evidence(len(block), words, hits / words, block.endswith(TERMINAL_PUNCTUATION), 0)
+            for block, (words, hits), section in zip(blocks, counts, sections, strict=True)]
 
 
-def _counted_evidence(block: str, words: int, hits: int) -> Evidence:
+def _section_candidates(blocks: Sequence[str], counts: list[tuple[int, int]]) -> list[bool]:
+    """Whether each block may be a section heading: not when it is longer than BOUNDARY_MAX_WORDS, nor when
+    it is ASCII and holds none of SECTION_BOUNDARY's ASCII literals, looked for in the short ASCII blocks'
+    lowercase in one compiled pass (the cue list costs a few us a block, 48 `in` tests as much)."""
+    candidates = [words <= BOUNDARY_MAX_WORDS for words, _ in counts]
+    short = [i for i, block in enumerate(blocks) if candidates[i] and block.isascii()]
+    if not short or _SECTION_ASCII is None:
+        return candidates
+    held = joined_holding_any(_SECTION_ASCII, chr(SEPARATOR).join(blocks[i].lower() for i in short), len(short))
+    if held is not None:  # else the kernels are not built: every short block is asked
+        for index, found in zip(short, held, strict=True):
+            candidates[index] = found
+    return candidates
+
+
+def _counted_evidence(block: str, words: int, hits: int, section: bool = True) -> Evidence:
     """`block_evidence` of a block whose words and stop words are counted."""
     return Evidence(len(block), words, hits / words if words else 0.0, block.endswith(TERMINAL_PUNCTUATION),
-                    _heading(block, words))
+                    _heading(block, words, section))
 
 
 # A short block's heading cues cost more than its count (a site's menu lines recur on each of its pages).

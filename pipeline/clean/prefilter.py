@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -22,6 +24,28 @@ _ODD_CASE_PARTNERS = ("\u0130", "\u0131", "\u017f", "\u212a")
 # What `str.lower` leaves of those that it does not make ASCII ('ı', 'ſ'; 'İ' becomes 'i' and this combining
 # dot; the Kelvin sign becomes 'k'). 'İ' is also the one character whose lowercase is longer than itself.
 _ODD_PARTNERS_LOWERED = ("\u0307", "\u0131", "\u017f")
+
+
+# A requirement no text of the kind asked about meets: a part of a pattern that matches no ASCII text.
+_DEAD: frozenset[str] = frozenset(["\x00dead"])
+
+
+def ascii_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For a case-insensitive pattern asked of ASCII texts: lowercase strings of which every match in an ASCII
+    text holds one in the text's lowercase; () when no ASCII text matches; None when there is no such set.
+
+    Alternatives spelled in another script (Cyrillic cues, 'publicité') cannot match an ASCII text: they
+    need no literal of their own, so a list of cues in many languages still has a gate for ASCII blocks.
+    """
+    if not pattern.flags & re.IGNORECASE:
+        raise ValueError("ascii_literals reads case-insensitive patterns")
+    found = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True, ascii_text=True)
+    if found is _DEAD:
+        return ()
+    if not found:
+        return None
+    kept = [s for s in found if not any(other != s and other in s for other in found)]
+    return tuple(sorted(kept, key=lambda s: (len(s), s)))
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -39,27 +63,68 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(kept, key=lambda s: (len(s), s)))
 
 
-def _character(code: int, folded: bool) -> str | None:
-    """The character a literal stands for in the text to search, or None when no single one does."""
+class Pieces:
+    """Texts (a page's blocks) joined by a separator, with where each starts: literals are looked for once
+    in the whole (`holding`) instead of once per piece."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, pieces: Sequence[str], separator: str = "\n\n") -> None:
+        self.text = separator.join(pieces)
+        self.starts, position = [], 0
+        for piece in pieces:
+            self.starts.append(position)
+            position += len(piece) + len(separator)
+
+    def holding(self, literals: Sequence[str]) -> list[tuple[str, ...]]:
+        """For each piece, which of `literals` it holds: one scan of the whole per literal, as most literals
+        are in few pieces or none. After a hit the scan resumes at the next piece's start. A hit across the
+        separator counts for the piece where it starts: a literal too many only runs a pattern that then
+        finds nothing, never hides a match."""
+        text, starts = self.text, self.starts
+        held: list[tuple[str, ...]] = [()] * len(starts)
+        last = len(starts) - 1
+        for literal in literals:
+            found = text.find(literal)
+            while found >= 0:
+                piece = bisect_right(starts, found) - 1
+                held[piece] += (literal,)
+                if piece == last:
+                    break
+                found = text.find(literal, starts[piece + 1])
+        return held
+
+
+def _character(code: int, folded: bool, ascii_text: bool = False) -> str | None:
+    """The character a literal stands for in the text to search, or None when no single one does; in an
+    ASCII text (`ascii_text`), `_DEAD` for a character no ASCII one matches (all non-ASCII ones but the odd
+    case partners of a case-insensitive pattern)."""
     character = chr(code)
+    if ascii_text and code >= 128:
+        return None if folded and character in _ODD_CASE_PARTNERS else _DEAD
     if not folded or not _sre.unicode_iscased(code):
         return character
     return character.lower() if character.isascii() else None
 
 
-def _sequence(items: list, folded: bool) -> frozenset[str] | None:
-    """The most selective requirement among a sequence's parts: literal runs and required groups."""
+def _sequence(items: list, folded: bool, ascii_text: bool = False) -> frozenset[str] | None:
+    """The most selective requirement among a sequence's parts: literal runs and required groups (`_DEAD`
+    when, in an ASCII text, a part can match nothing)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, value in items:
-        character = _character(value, folded) if op is sre_constants.LITERAL else None
+        character = _character(value, folded, ascii_text) if op is sre_constants.LITERAL else None
+        if character is _DEAD:
+            return _DEAD
         if character is not None:
             run.append(character)
             continue
         if run:
             candidates.append(frozenset(["".join(run)]))
             run = []
-        needed = _item(op, value, folded)
+        needed = _item(op, value, folded, ascii_text)
+        if needed is _DEAD:
+            return _DEAD
         if needed:
             candidates.append(needed)
     if run:
@@ -75,27 +140,33 @@ def _rarity(literal: str) -> int:
     return sum(1 if character.isalnum() else 3 for character in literal)
 
 
-def _item(op: object, value: object, folded: bool) -> frozenset[str] | None:
+def _item(op: object, value: object, folded: bool, ascii_text: bool = False) -> frozenset[str] | None:
     """What one non-literal part of a pattern requires in every match, if anything."""
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, del_flags, items = value
-        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence(list(items), folded)
+        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence(list(items), folded, ascii_text)
     if op is sre_constants.BRANCH:
         union: set[str] = set()
+        alive = False
         for branch in value[1]:
-            needed = _sequence(list(branch), folded)
+            needed = _sequence(list(branch), folded, ascii_text)
+            if needed is _DEAD:
+                continue  # this branch matches no ASCII text
             if not needed:
                 return None  # one branch can match without any literal: so can the whole alternation
+            alive = True
             union |= needed
-        return frozenset(union)
+        return frozenset(union) if alive else _DEAD
     if op in _REPEATS:
         low, _high, items = value
-        return _sequence(list(items), folded) if low >= 1 else None
+        return _sequence(list(items), folded, ascii_text) if low >= 1 else None
     if op is getattr(sre_constants, "ATOMIC_GROUP", None):
-        return _sequence(list(value), folded)
+        return _sequence(list(value), folded, ascii_text)
     if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
-        characters = {_character(code, folded) for _, code in value}
-        return None if None in characters else frozenset(characters)  # a set of single characters
+        characters = {_character(code, folded, ascii_text) for _, code in value} - {_DEAD}
+        if None in characters:
+            return None
+        return frozenset(characters) if characters else _DEAD  # a set of single characters
     return None  # ranges, categories, anchors, look-arounds, back-references: no literal guaranteed
 
 
@@ -133,9 +204,26 @@ class GatedPattern:
         lowercase is `lowered` (its blocks'), narrowed to the literals it holds; ask it with `search_lowered`.
         None when the text holds an odd case partner that `str.lower` does not make the ASCII letter the
         pattern matches it as: then the pieces' lowercase cannot stand for them."""
-        if self.literals is None or not self.folded or any(odd in lowered for odd in _ODD_PARTNERS_LOWERED):
+        if not self.reads_lowered(lowered):
             return None
         return GatedPattern(self.pattern, tuple(literal for literal in self.literals if literal in lowered))
+
+    def reads_lowered(self, lowered: str) -> bool:
+        """Whether a case-insensitive gate can be asked on the lowercase form `lowered` of a text (see
+        `within_lowered`): it has literals and the text holds no odd case partner `str.lower` keeps."""
+        return self.literals is not None and self.folded and not any(odd in lowered for odd in _ODD_PARTNERS_LOWERED)
+
+    def search_lowered_among(self, text: str, lowered: str, pos: int, held: tuple[str, ...]) -> re.Match[str] | None:
+        """`search_lowered` with the gate's literals that `lowered` holds (`Pieces.holding`) given."""
+        tail = lowered[pos:] if pos else lowered
+        return self.pattern.search(text, pos) if any(literal in tail for literal in held) else None
+
+    def count_among(self, text: str, limit: int, held: tuple[str, ...]) -> int:
+        """`count` of a text of which the gate's literals it holds are given (`Pieces.holding`); for a
+        case-sensitive gate, or a case-insensitive one asked on lowercase texts."""
+        if limit <= 0 or not held:
+            return 0
+        return _count(self.pattern, text, limit)
 
     def search_lowered(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`, gated on `lowered`, the `str.lower()` of `text`, for a gate made by
@@ -151,16 +239,21 @@ class GatedPattern:
         matches findall finds, one by one)."""
         if limit <= 0 or not self.may_match(text):
             return 0
-        found = 0
-        for _ in self.pattern.finditer(text):
-            found += 1
-            if found == limit:
-                break
-        return found
+        return _count(self.pattern, text, limit)
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """`pattern.search(text, pos)`; a match lies in text[pos:], so only that part is tested."""
         return self.pattern.search(text, pos) if self.may_match(text[pos:] if pos else text) else None
+
+
+def _count(pattern: re.Pattern[str], text: str, limit: int) -> int:
+    """`min(len(pattern.findall(text)), limit)`, stopping at the `limit`-th match."""
+    found = 0
+    for _ in pattern.finditer(text):
+        found += 1
+        if found == limit:
+            break
+    return found
 
 
 def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -253,10 +346,11 @@ class BranchedPattern(GatedPattern):
         return BranchedPattern(self.pattern, self._parts, self._by_literal,
                                tuple(literal for literal in self.literals if literal in text), self._compiled)
 
-    def _for(self, text: str) -> re.Pattern[str] | None:
-        """The alternatives the literals in `text` call for, compiled once per set; None when it holds none."""
+    def _for(self, text: str, literals: Sequence[str] | None = None) -> re.Pattern[str] | None:
+        """The alternatives the literals in `text` call for (of `literals`, else of all the gate's), compiled
+        once per set; None when it holds none."""
         branches: set[int] = set()
-        for literal in self.literals:
+        for literal in self.literals if literals is None else literals:
             if literal in text:
                 branches.update(self._by_literal[literal])
         if not branches:
@@ -272,17 +366,22 @@ class BranchedPattern(GatedPattern):
         pattern = self._for(lowered[pos:] if pos else lowered)
         return pattern.search(text, pos) if pattern is not None else None
 
+    def search_lowered_among(self, text: str, lowered: str, pos: int, held: tuple[str, ...]) -> re.Match[str] | None:
+        if not held:
+            return None
+        pattern = self._for(lowered[pos:] if pos else lowered, held)
+        return pattern.search(text, pos) if pattern is not None else None
+
+    def count_among(self, text: str, limit: int, held: tuple[str, ...]) -> int:
+        if limit <= 0 or not held:
+            return 0
+        pattern = self._for(text, held)  # every literal held is in the text: the scan only maps them
+        return 0 if pattern is None else _count(pattern, text, limit)
+
     def count(self, text: str, limit: int) -> int:
         if self.folded:
             return super().count(text, limit)
         if limit <= 0:
             return 0
         pattern = self._for(text)
-        if pattern is None:
-            return 0
-        found = 0
-        for _ in pattern.finditer(text):
-            found += 1
-            if found == limit:
-                break
-        return found
+        return 0 if pattern is None else _count(pattern, text, limit)

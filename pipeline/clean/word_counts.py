@@ -26,6 +26,9 @@ SEPARATOR = 0
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
 GOLDEN = 0x9E3779B97F4A7C15
+# A literal of two or more code points is listed under slot (first * PAIR_MULTIPLIER + second) & mask
+# (pipeline.clean.page_literals builds the table, word_kernels.literal_hits reads it).
+PAIR_MULTIPLIER = 0x9E37
 # The stop list's table has at least this many slots per word: a short probe for a word that is not in it.
 _SLOTS_PER_WORD = 4
 
@@ -43,6 +46,11 @@ def _kernels() -> ModuleType | None:
     with contextlib.suppress(ImportError):
         return importlib.import_module(f"pipeline.{aot_module_name()}")
     return None
+
+
+def compiled() -> ModuleType | None:
+    """The built kernels (word_kernels' loops), or None without a build of their current source."""
+    return _kernels()
 
 
 def available() -> bool:

@@ -1,4 +1,5 @@
-"""The compiled loop of the stop-word share (pipeline.clean.word_counts), in numba.
+"""The compiled loops of the cleaner's page scans, in numba: the stop-word share (pipeline.clean.word_counts)
+and the literals of the phrase lists' gates each block holds (pipeline.clean.page_literals).
 
 Counting a block's `\\w+` words and looking each up in a stop list costs Python a string, a hash and a
 set look-up per word, and a few calls per block: ~0.5 ms of a page's ~2.5 ms of cleaning. Here one loop
@@ -13,13 +14,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from pipeline.clean.word_counts import FNV_OFFSET, FNV_PRIME, GOLDEN, SEPARATOR
+from pipeline.clean.word_counts import FNV_OFFSET, FNV_PRIME, GOLDEN, PAIR_MULTIPLIER, SEPARATOR
 
 _OFFSET, _PRIME, _GOLDEN = np.uint64(FNV_OFFSET), np.uint64(FNV_PRIME), np.uint64(GOLDEN)
 
 # Numba signatures of the kernels, for the ahead-of-time build: the argument types word_counts passes.
 SIGNATURES = {
     "stopword_counts": "Tuple((i8[:], i8[:]))(u4[:], b1[:], i8, u8[:], i8[:], i8[:], u4[:], i8)",
+    "literal_hits": "b1[:, :](u4[:], i8, u4[:], i8[:], i8[:], i8[:], i8[:])",
 }
 
 
@@ -70,3 +72,45 @@ def stopword_counts(cps: np.ndarray, word: np.ndarray, bits: int, slot_hashes: n
             if block == blocks:
                 break
     return words, hits
+
+
+@njit(cache=True, nogil=True)
+def literal_hits(cps: np.ndarray, blocks: int, letters: np.ndarray, starts: np.ndarray, single_heads: np.ndarray,
+                 pair_heads: np.ndarray, chain: np.ndarray) -> np.ndarray:
+    """Which literals each block of `cps` (code points of blocks joined by SEPARATOR) holds: held[block, j].
+
+    Literal j's code points are letters[starts[j]:starts[j + 1]]. A literal of one code point is listed under
+    that code point's slot of `single_heads`, a longer one under its first two's slot of `pair_heads` (see
+    PAIR_MULTIPLIER); `chain[j]` is the next literal of j's slot, -1 ending it. Each position looks up its
+    slots (one or two reads: most positions start no literal) and compares the literals listed there.
+    """
+    held = np.zeros((blocks, len(starts) - 1), dtype=np.bool_)
+    single_mask = len(single_heads) - 1
+    pair_mask = len(pair_heads) - 1
+    block = 0
+    n = len(cps)
+    for i in range(n):
+        ch = np.int64(cps[i])
+        if ch == SEPARATOR:
+            block += 1
+            continue
+        j = single_heads[ch & single_mask]
+        while j >= 0:
+            if letters[starts[j]] == ch:
+                held[block, j] = True
+            j = chain[j]
+        if i + 1 == n:
+            break
+        j = pair_heads[(ch * PAIR_MULTIPLIER + np.int64(cps[i + 1])) & pair_mask]
+        while j >= 0:
+            first, size = starts[j], starts[j + 1] - starts[j]
+            if i + size <= n:
+                same = True
+                for k in range(size):
+                    if letters[first + k] != cps[i + k]:
+                        same = False
+                        break
+                if same:
+                    held[block, j] = True
+            j = chain[j]
+    return held

@@ -409,3 +409,46 @@ def test_word_limits_read_as_a_full_split_does() -> None:
                                      not text.startswith(("©", "http"))), text
         assert _title_shaped(text) == (1 <= words <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";", ":", "…"))
                                        and not text.startswith(("©", "http")) and _MIN_LETTERS.search(text) is not None)
+
+
+def test_title_anchor_skips_only_blocks_sharing_no_word_with_the_slug() -> None:
+    """title_anchor rules out blocks by a substring test of the slug's stems: it picks the block that
+    scoring every headline-shaped block would pick, on ASCII, accented and umlaut headlines alike."""
+    import random
+
+    from pipeline.clean.structure import MIN_SLUG_SCORE, _slug_score, is_headline, slug_words, title_anchor
+
+    rng = random.Random(13)
+    words = ["Hydrangea", "care", "Über", "Größe", "groesse", "uber", "café", "cafe", "news", "Regeln", "regel",
+             "city", "council", "votes", "budget", "the", "of", "a", "zürich", "zuerich", "ΑΘΗΝΑ", "straße", "strasse"]
+    chosen = 0
+    for _ in range(1500):
+        blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) for _ in range(rng.randint(1, 12))]
+        url = "https://example.org/" + "-".join(rng.choice(words).lower() for _ in range(rng.randint(1, 5)))
+        excluded = {i for i in range(len(blocks)) if rng.random() < 0.1}
+        before = rng.choice([None, rng.randint(0, len(blocks))])
+        slug = slug_words(url)
+        expected = None
+        if len(slug) >= 2:
+            scores = [(_slug_score(b, slug), -i) for i, b in enumerate(blocks[:before])
+                      if i not in excluded and is_headline(b)]
+            if scores and max(scores)[0] >= MIN_SLUG_SCORE:
+                expected = -max(scores)[1]
+        assert title_anchor(blocks, url, excluded, before) == expected, (blocks, url)
+        chosen += expected is not None
+    assert chosen > 100
+
+
+def test_folding_drops_every_combining_character() -> None:
+    """The slug fold drops marks with a table of the code points below COMBINING_BELOW: there are none above."""
+    import sys
+    import unicodedata
+
+    from pipeline.clean.structure import COMBINING_BELOW, _fold
+
+    assert not [code for code in range(COMBINING_BELOW, sys.maxunicode + 1) if unicodedata.combining(chr(code))]
+    for text in ["Café Zürich", "Ǻngström", "ﬁnance ½", "Ελλάδα", "Straße", "e\u0301\u0327\u20dd x", "Łódź"]:
+        folded = text.casefold().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae",
+                                                          "ø": "oe", "å": "aa"}))
+        expected = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        assert _fold(text) == expected

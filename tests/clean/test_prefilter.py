@@ -8,7 +8,14 @@ import re
 import pytest
 
 from pipeline.clean.cues import APPEAL_PHRASE, CAPTION_CREDIT, CHROME_PHRASE
-from pipeline.clean.prefilter import _ODD_CASE_PARTNERS, BranchedPattern, GatedPattern, alternatives, required_literals
+from pipeline.clean.prefilter import (
+    _ODD_CASE_PARTNERS,
+    BranchedPattern,
+    GatedPattern,
+    alternatives,
+    ascii_literals,
+    required_literals,
+)
 
 
 def test_literals_of_a_small_pattern() -> None:
@@ -76,7 +83,8 @@ def _page_blocks(rng: random.Random) -> list[str]:
     phrases = ["Cookie settings", "Sign up for our newsletter", "Jetzt spenden!", "Support our journalism",
                "Become a member", "Foto: Reuters", "Follow us on X", "Soutenez-nous", "Hazte socio", "blog",
                "Wesprzyj nas", "(c) 2024", "© Agency", "Please donate today to support independent journalism.",
-               "Foto: \u0130stanbul", "\u017fhutter\u017ftock"]
+               "Foto: \u0130stanbul", "\u017fhutter\u017ftock", "Share", "Teilen:", "Комментарии", "Read more",
+               "KOMMENTARE", "Publicité", "Log in", "Follow us on our channels", "sign\u0130n", "Home"]
     page = next(generate(1, seed=rng.randrange(10_000)))
     blocks = [block for block in page.text.split("\n") if block.strip()]
     for _ in range(rng.randint(0, 6)):
@@ -155,3 +163,79 @@ def test_branched_phrase_list_counts_what_the_pattern_finds() -> None:
             assert page.count(block, 1) == min(expected, 1)
             matched += expected > 0
     assert matched > 100
+
+
+def test_pieces_holding_finds_each_literal_in_each_piece() -> None:
+    """One scan of the joined pieces per literal says which pieces hold it: none missed; a hit across the
+    separator (a piece holding the separator itself) may add a literal, never drop one."""
+    from pipeline.clean.prefilter import Pieces
+
+    rng = random.Random(3)
+    alphabet = ["ab", "a", "b", "c", "\n", " ", "ba", "©", "\u0130"]
+    literals = ("a", "ab", "b\nc", "c", "©", "aba", "\n\na")
+    for _ in range(3000):
+        pieces = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))]
+        held = Pieces(pieces).holding(literals)
+        assert len(held) == len(pieces)
+        for piece, found in zip(pieces, held, strict=True):
+            expected = {literal for literal in literals if literal in piece}
+            assert expected <= set(found), (pieces, piece, found)
+            # Literals without a newline cannot cross it: for them the answer is exact.
+            assert {literal for literal in found if "\n" not in literal} == \
+                {literal for literal in expected if "\n" not in literal}, (pieces, piece, found)
+
+
+def test_page_chrome_lowers_each_block_as_alone() -> None:
+    """The page is lowercased as one text: a final sigma at a block's end or start, 'İ', marks and the
+    separator inside a block give each block the lowercase it has alone."""
+    from pipeline.clean.chrome import PageChrome
+
+    rng = random.Random(17)
+    pieces = ["Σ", "ΟΔΟΣ", "σ", "ς", " ", "'", "\u0301", "A", "İ", "ß", "\x00", ".", "Ǆ", "ﬀ", "1"]
+    for _ in range(3000):
+        blocks = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 5))]
+        assert PageChrome(blocks).lowered == [block.lower() for block in blocks], blocks
+
+
+def test_ascii_literals_of_small_patterns() -> None:
+    """Alternatives in another script or with a non-ASCII letter match no ASCII text and need no literal; the
+    odd case partners match ASCII letters, so they end a literal run instead."""
+    assert ascii_literals(re.compile(r"^(читайте|share|publicité)\s*$", re.IGNORECASE)) == ("share",)
+    assert ascii_literals(re.compile(r"^(читайте|поделиться)$", re.IGNORECASE)) == ()
+    assert ascii_literals(re.compile(r"^(\d+|share)$", re.IGNORECASE)) is None
+    assert ascii_literals(re.compile(r"^(lo\u017fe|[éè]x|[ée]y)$", re.IGNORECASE)) == ("e", "lo")
+    assert ascii_literals(re.compile(r"(?:café)?menu", re.IGNORECASE)) == ("menu",)
+    with pytest.raises(ValueError):
+        ascii_literals(re.compile("share"))
+
+
+def test_no_other_non_ascii_letter_matches_an_ascii_one() -> None:
+    """`ascii_literals` rules out alternatives needing a non-ASCII character in ASCII texts: only the four odd
+    case partners match an ASCII character case-insensitively, seen from the pattern's side too."""
+    import _sre
+    import sys
+
+    text = "".join(map(chr, range(128)))
+    matching = [code for code in range(128, sys.maxunicode + 1)
+                if _sre.unicode_iscased(code) and re.search(re.escape(chr(code)), text, re.IGNORECASE)]
+    assert sorted(map(chr, matching)) == sorted(_ODD_CASE_PARTNERS)
+
+
+@pytest.mark.parametrize("name", ["CHROME_BLOCK", "SECTION_BOUNDARY"])
+def test_ascii_gate_of_the_block_cues(name: str) -> None:
+    """Every ASCII text a whole-block cue list matches holds one of its ASCII literals, lowercased."""
+    from pipeline.clean import cues
+
+    pattern = getattr(cues, name)
+    literals = ascii_literals(pattern)
+    assert literals
+    words = [w for literal in literals for w in (literal, literal.upper(), literal.title())] + [
+        "the", "to", "on", "us", "3", "12", ":", "!", ".", "about", "a", "comments", "of", "in", "-", "zum", "Thema"]
+    rng = random.Random(21)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(20000)]
+    matched = 0
+    for text in texts:
+        if pattern.match(text):
+            matched += 1
+            assert any(literal in text.lower() for literal in literals), text
+    assert matched > 500

@@ -91,6 +91,8 @@ def test_ahead_of_time_build_counts_as_the_jit_and_loads_without_numba(tmp_path:
             blocks = [block.replace("\x00", "") for block in blocks]
             assert _kernel_counts(aot.stopword_counts, blocks, stops) == \
                 _kernel_counts(word_kernels.stopword_counts, blocks, stops), blocks
+    for blocks in _literal_pages(6, 300):
+        assert np.array_equal(_literal_hits(aot.literal_hits, blocks), _literal_hits(word_kernels.literal_hits, blocks))
 
     script = ("import sys\nfrom pipeline.clean import classify, word_counts\n"
               "e = classify.page_evidence(['The cat and the dog.', 'Menu'], 'en')\n"
@@ -108,3 +110,75 @@ def test_ahead_of_time_build_counts_as_the_jit_and_loads_without_numba(tmp_path:
                               cwd=tmp_path, env=env).stdout
     assert python == "False [(5, 0.6), (1, 0.0)] False\n"
     assert compiled == "True [(5, 0.6), (1, 0.0)] False\n"
+
+
+# The gates' literals and look-alikes: one code point, two sharing their first two, one inside another, astral.
+LITERALS = ("©", ":", "/", "log", "login", "sign", "si", "cookie", "cookies", "réservés", "защищены", "😀x",
+            "ab", "ba", "aba", "a", "\u0130")
+
+
+def _literal_pages(seed: int, count: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    pieces = [*LITERALS, "lo", "g", "c", "oo", "kie", "réserv", "é", "защ", "😀", "x", " ", "b", "\u0131", "\x00"]
+    return [["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 9))]
+            for _ in range(count)]
+
+
+def _literal_hits(kernel, blocks: list[str]) -> np.ndarray:  # noqa: ANN001 - a compiled function
+    from pipeline.clean.page_literals import _table
+
+    blocks = [block.replace("\x00", "") for block in blocks]
+    cps = np.frombuffer("\x00".join(blocks).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    return kernel(cps, len(blocks), *_table(LITERALS))
+
+
+def test_the_literal_kernel_finds_what_in_finds() -> None:
+    """held[block, j] is `LITERALS[j] in block`, for literals of one code point and more, sharing their first
+    two, held inside each other, astral; blocks empty, at the page's ends or of one code point."""
+    found = 0
+    for blocks in _literal_pages(7, 1500):
+        blocks = [block.replace("\x00", "") for block in blocks]
+        expected = np.array([[literal in block for literal in LITERALS] for block in blocks], dtype=np.bool_)
+        held = _literal_hits(word_kernels.literal_hits, blocks)
+        assert np.array_equal(held, expected.reshape(len(blocks), len(LITERALS))), blocks
+        found += int(held.sum())
+    assert found > 1000
+
+
+def test_blocks_holding_answers_as_the_page_scans_do() -> None:
+    """Built kernels or not, with the separator in a block or not: each block's literals in LITERALS' order."""
+    from pipeline.clean.page_literals import blocks_holding
+
+    for blocks in _literal_pages(8, 800):
+        expected = [tuple(literal for literal in LITERALS if literal in block) for block in blocks]
+        assert blocks_holding(LITERALS, blocks) == expected, blocks
+
+
+def test_long_blocks_head_nothing() -> None:
+    """page_evidence gives a block longer than COMMENT_COUNT_MAX_WORDS no heading without asking the cues:
+    the section cues are asked only of shorter blocks still."""
+    from pipeline.clean.classify import BOUNDARY_MAX_WORDS, COMMENT_COUNT_MAX_WORDS, _heading
+
+    assert BOUNDARY_MAX_WORDS <= COMMENT_COUNT_MAX_WORDS
+    assert _heading("Comments", 1) and not _heading("Comments", COMMENT_COUNT_MAX_WORDS + 1)
+    assert not _heading("12 comments on this", COMMENT_COUNT_MAX_WORDS + 1)
+
+
+def test_page_evidence_finds_the_section_headings() -> None:
+    """The ASCII gate of the section cues (looked for in the casefolded page) keeps every heading the cues
+    find: page_evidence equals block_evidence on pages of headings in several scripts among prose."""
+    headings = ["Comments", "3 comments", "RELATED ARTICLES", "Read more:", "Kommentare", "Комментарии", "Tags",
+                "Mehr zum Thema Politik", "À lire aussi", "Lees ook", "You may also like these", "Über den Autor",
+                "Leave a reply", "Topics", "Share this story", "Reacties (4)", "Mots-clés", "\u0130lgili"]
+    prose = ["The council voted on the budget and the plan.", "Die Stadt hat den Plan nicht beschlossen.",
+             "menu", "Home", "a", "\x00", "Ta\u0130"]
+    rng = random.Random(9)
+    found = 0
+    for language in ("en", "de", "fr"):
+        stops = stopwords(language)
+        for _ in range(300):
+            blocks = [rng.choice(headings if rng.random() < 0.4 else prose) for _ in range(rng.randint(1, 12))]
+            expected = [block_evidence(block, stops) for block in blocks]
+            assert page_evidence(blocks, language) == expected, blocks
+            found += sum(evidence.heading != 0 for evidence in expected)
+    assert found > 500

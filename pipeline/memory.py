@@ -11,7 +11,10 @@ pool chosen by the user is kept.
 
 from __future__ import annotations
 
+import ctypes
 import os
+from collections.abc import Callable
+from functools import cache
 
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
@@ -21,3 +24,22 @@ def backend() -> str:
     import pyarrow as pa
 
     return pa.default_memory_pool().backend_name
+
+
+def release_freed() -> None:
+    """Hand back to the system what a finished step freed but the allocators kept: Arrow's pool, and glibc's
+    heap, where freed page texts and Python objects leave free pages among live ones that `free` never
+    returns (35 MB of a cleaning worker's 57 MB heap after a 12,223-page part). Called between a process's
+    steps, so that the next one starts from what is live, not from the last one's high-water mark."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim among the symbols the process has loaded; None elsewhere (musl, macOS)."""
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)

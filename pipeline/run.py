@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import faultpoint, storage
+from pipeline import faultpoint, memory, storage
 from pipeline.chrome_counts import merge_shard_counts
 from pipeline.clean import site_chrome
 from pipeline.config import RunConfig
@@ -237,6 +237,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     with StagedParquetWriter(_shard_path(work, index, "counts.parquet"), site_chrome.COUNTS_SCHEMA) as writer:
         writer.write_table(site_chrome_counts)
     _write_json(_shard_path(work, index, "files.json"), file_stats)
+    memory.release_freed()  # a pool worker goes on to other shards and to cleaning
     return {"shard": index, "pages": pages, "quarantined": quarantined}
 
 
@@ -387,6 +388,7 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
                 continue
             writer.write(article_row(result))
             articles += 1
+    memory.release_freed()  # a pool worker cleans part after part: each starts from what is live
     return {"shard": index, "articles": articles, "quarantined": quarantined}
 
 
@@ -454,6 +456,7 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
 
     shard_files = storage.glob_files(work, "shard-*.languages.parquet")
     dropped = dedup.find_dropped(shard_files)
+    memory.release_freed()  # the slices' key sets, before the article files' buffers
     duplicates, duplicate_ids = dropped.duplicates, dropped.reused
 
     written_by_language: Counter = Counter()
@@ -651,6 +654,7 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
             ingested = _map_stage(ingest_shard, config, run_id, shards, "ingest", progress, pool)
             faultpoint.reached("stage")
             learn_site_chrome(config, run_id)
+            memory.release_freed()  # the merge's hash tables: publishing would start above them
             faultpoint.reached("stage")
             if pool is None:
                 _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)

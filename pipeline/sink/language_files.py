@@ -42,19 +42,23 @@ class LanguageFiles:
         self._rows_per_file = rows_per_file
         self._buffers: dict[str, list[pa.Table]] = {}  # in the order languages first came: the outputs' order
         self._buffered_bytes = 0
+        self._language_bytes: dict[str, int] = {}  # what each buffer holds, kept as rows come: summing its
+        self._language_rows: dict[str, int] = {}  # tables' nbytes at every add took half of publishing's CPU
         self._writers: dict[str, tuple[StagedParquetWriter, str]] = {}
         self._groups: dict[str, int] = {}
         self._files: dict[str, int] = {}
 
     def add(self, language: str, rows: pa.Table) -> None:
         """Queue rows of one language; they are written by `close` at the latest."""
-        buffer = self._buffers.setdefault(language, [])
-        buffer.append(rows)
-        self._buffered_bytes += rows.nbytes
-        if sum(table.num_rows for table in buffer) >= self._rows_per_group:
+        self._buffers.setdefault(language, []).append(rows)
+        size = rows.nbytes
+        self._buffered_bytes += size
+        self._language_bytes[language] = self._language_bytes.get(language, 0) + size
+        self._language_rows[language] = self._language_rows.get(language, 0) + rows.num_rows
+        if self._language_rows[language] >= self._rows_per_group:
             self._flush(language)
         while self._buffered_bytes > self._buffer_bytes:
-            self._flush(max(self._buffers, key=lambda name: sum(table.nbytes for table in self._buffers[name])))
+            self._flush(max(self._buffers, key=self._language_bytes.__getitem__))
 
     def close(self) -> list[dict[str, Any]]:
         """Write what is buffered and commit every open file; returns `outputs`."""
@@ -74,7 +78,8 @@ class LanguageFiles:
         if not buffer:
             return
         table = pa.concat_tables(buffer)
-        self._buffered_bytes -= sum(part.nbytes for part in buffer)
+        self._buffered_bytes -= self._language_bytes[language]
+        self._language_bytes[language] = self._language_rows[language] = 0
         buffer.clear()
         for start in range(0, table.num_rows, self._rows_per_group):
             self._writer(language).write_table(table.slice(start, self._rows_per_group))

@@ -35,3 +35,16 @@ def test_row_range(staged, first, count) -> None:
 @pytest.mark.parametrize("rows", [[], [0], [6, 7], [1, 2, 3, 50, 98, 99], list(range(100))])
 def test_selected_rows(staged, rows) -> None:
     assert [(row["n"], row["text"]) for row in iter_selected_rows(staged, rows)] == [(n, "x" * n) for n in rows]
+
+
+def test_batches_bounded_by_text(tmp_path) -> None:
+    """A row group closes at `batch_characters` of text as well as at `rows_per_batch` rows: big pages make
+    small groups, so what a reader or writer holds at once does not follow the page size."""
+    path = str(tmp_path / "pages.parquet")
+    with StagedParquetWriter(path, SCHEMA, rows_per_batch=1_000, batch_characters=250) as writer:
+        for n in range(100):
+            writer.write({"n": n, "text": "é" * 50 if n < 50 else None})
+    metadata = pq.ParquetFile(path).metadata
+    groups = [metadata.row_group(group).num_rows for group in range(metadata.num_row_groups)]
+    assert groups == [5] * 10 + [50]  # 5 rows of 50 characters each, then the 50 rows without text in one
+    assert [row["n"] for row in iter_rows(path)] == list(range(100))

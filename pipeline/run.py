@@ -19,6 +19,7 @@ import gc
 import json
 import os
 import re
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -683,7 +684,7 @@ def _worker_pool(workers: int) -> Iterator[Executor | None]:
     # with this process.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_prepare_worker) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_prepare_worker, initargs=(os.getpid(),)) as pool:
             for _ in range(workers):  # a pool starts its processes on demand: demand them now
                 pool.submit(int)
             yield pool
@@ -691,15 +692,32 @@ def _worker_pool(workers: int) -> Iterator[Executor | None]:
         gc.unfreeze()
 
 
-def _prepare_worker() -> None:
-    """A pool worker's start: import the stages' modules and load the language model once for the process,
-    then leave what that made out of the cyclic collector's passes too."""
+def _prepare_worker(parent: int) -> None:
+    """A pool worker's start: tie its life to the run's process (`parent`), import the stages' modules and
+    load the language model once for the process, then leave what that made out of the cyclic collector's
+    passes too."""
+    _exit_with_parent(parent)
     import pipeline.clean.extract  # noqa: F401 - for _clean and tag_language
     import pipeline.ingest.readers  # noqa: F401 - for ingest_shard
     from pipeline.langid import warm_up
 
     warm_up()
     gc.freeze()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when `parent` dies (Linux). A run's process killed outright (SIGKILL,
+    the OOM killer) cannot shut its pool down, and an idle worker would wait for work forever, holding its
+    memory; the run's staged work is redone by the next run of the date anyway."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, <linux/prctl.h>
+    ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
 
 
 def _map_stage(stage: Callable[[RunConfig, str, int], dict[str, int]], config: RunConfig, run_id: str,

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support import (
     DATE,
     article_page,
@@ -125,3 +127,37 @@ def test_work_of_an_abandoned_airflow_run_is_removed_when_the_date_is_published(
     run_checked(pages, out)
     assert not abandoned.exists()
     assert (recent / "shard-00000.pages.parquet").read_bytes() == b"staged"
+
+
+def _processes_in_group(group: int) -> list[int]:
+    """Live (not zombie) processes of a process group, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":  # after the command: state, ppid, pgrp
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+def test_pool_workers_die_with_a_killed_run(tmp_path):
+    """SIGKILLed between ingest and cleaning, the run cannot shut its pool down: its idle workers must not
+    wait for work forever."""
+    pages = write_files(tmp_path / "in", {f"site/page-{i}.txt": article_page(i) for i in range(8)})
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(pages), "--out", str(tmp_path / "out"),
+                            "--date", DATE, "--workers", "2"], env={**os.environ, "NEWSETL_FAULT": "stage:2"},
+                           cwd=Path(__file__).parents[1], start_new_session=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    assert run.wait(timeout=120) == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while (left := _processes_in_group(run.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:  # do not leave them behind whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "pool workers outlived the killed run"

@@ -12,7 +12,6 @@ operation happens in langdetect's order and the probabilities match bit for bit.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import importlib.resources
 import os
@@ -26,6 +25,8 @@ from importlib.metadata import version
 from types import ModuleType
 
 import numpy as np
+
+from pipeline.aot_builds import build_name, load_build
 
 # Compiled kernels are cached on disk so that each new worker process (every Airflow task is one)
 # loads them instead of compiling again; the cache must live somewhere writable even when the code
@@ -127,17 +128,13 @@ def _mt_outputs(count: int) -> np.ndarray:
 def _kernels() -> ModuleType:
     """The compiled loops: the ahead-of-time build of langid_kernels when one matches its source (no numba
     in the process), else numba's just-in-time compilation of the same source."""
-    with contextlib.suppress(ImportError):
-        return importlib.import_module(f"pipeline.{aot_module_name()}")
-    return importlib.import_module("pipeline.langid_kernels")
+    return load_build(aot_module_name()) or importlib.import_module("pipeline.langid_kernels")
 
 
 def aot_module_name() -> str:
     """Name of the ahead-of-time build that matches the kernels' source and the langdetect constants they
     bake in: a stale build is never loaded, it simply goes unused until rebuilt."""
-    source = importlib.resources.files("pipeline").joinpath("langid_kernels.py").read_bytes()
-    digest = hashlib.blake2b(source + version("langdetect").encode(), digest_size=6).hexdigest()
-    return f"_langid_aot_{digest}"
+    return build_name("_langid_aot_", "pipeline", ("langid_kernels.py",), version("langdetect").encode())
 
 
 def _ngram_rows(text: str, model: _Model) -> np.ndarray:

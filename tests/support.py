@@ -196,3 +196,22 @@ def published(out: str | Path, date: str = DATE) -> dict[str, Any]:
     manifest["config"].pop("output")
     result["manifest"] = manifest
     return result
+
+
+def output_without_and_with_build(tmp_path: Path, script: str, built: list[Path]) -> tuple[str, str]:
+    """What `script` prints in a fresh interpreter over a copy of the pipeline package (its own numba cache,
+    no PYTHONPATH): first without the ahead-of-time build files `built`, then with them moved into the copy."""
+    package = tmp_path / "pipeline"
+    for source in (ROOT / "pipeline").rglob("*.py"):
+        target = package / source.relative_to(ROOT / "pipeline")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    outputs = []
+    for _ in range(2):
+        outputs.append(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                      cwd=tmp_path, env=env).stdout)
+        for path in built:
+            if path.exists():
+                path.rename(package / path.name)
+    return outputs[0], outputs[1]

@@ -11,10 +11,6 @@ process, which a run of a few pages would not win back.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib
-import importlib.resources
-import re
 import sys
 import unicodedata
 from functools import cache
@@ -23,19 +19,17 @@ from types import ModuleType
 
 import numpy as np
 
+from pipeline.aot_builds import build_name, character_class_table, load_build
+
 
 def aot_module_name() -> str:
     """Name of the ahead-of-time build of the kernel's current source: a stale build is never loaded."""
-    folder = importlib.resources.files("pipeline.clean")
-    source = b"".join(folder.joinpath(name).read_bytes() for name in ("fingerprint_kernels.py", "fingerprints.py"))
-    return f"_fingerprints_aot_{hashlib.blake2b(source, digest_size=6).hexdigest()}"
+    return build_name("_fingerprints_aot_", "pipeline.clean", ("fingerprint_kernels.py", "fingerprints.py"))
 
 
 @cache
 def _kernels() -> ModuleType | None:
-    with contextlib.suppress(ImportError):
-        return importlib.import_module(f"pipeline.{aot_module_name()}")
-    return None
+    return load_build(aot_module_name())
 
 
 def available() -> bool:
@@ -45,13 +39,8 @@ def available() -> bool:
 
 @cache
 def digit_characters() -> np.ndarray:
-    """For every code point, whether `\\d` matches it: marked from the runs `re` itself finds in a text of
-    all of Unicode (~30 ms, once per process), so the digits are the regex's, in this Python's Unicode."""
-    table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-    everything = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for run in re.finditer(r"\d+", everything):
-        table[run.start():run.end()] = True
-    return table
+    """For every code point, whether `\\d` matches it (~30 ms, once per process)."""
+    return character_class_table(r"\d")
 
 
 @cache

@@ -9,16 +9,12 @@ imported for this.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import importlib
-import importlib.resources
-import re
-import sys
 from functools import cache
 from types import ModuleType
 
 import numpy as np
+
+from pipeline.aot_builds import build_name, character_class_table, load_build
 
 # Between two blocks of a page ('\x00': normalization removes control characters from stored text).
 SEPARATOR = 0
@@ -36,16 +32,12 @@ _SLOTS_PER_WORD = 4
 def aot_module_name() -> str:
     """Name of the ahead-of-time build of the kernels' current source and of the constants they take from
     here: a stale build is never loaded."""
-    folder = importlib.resources.files("pipeline.clean")
-    source = b"".join(folder.joinpath(name).read_bytes() for name in ("word_kernels.py", "word_counts.py"))
-    return f"_words_aot_{hashlib.blake2b(source, digest_size=6).hexdigest()}"
+    return build_name("_words_aot_", "pipeline.clean", ("word_kernels.py", "word_counts.py"))
 
 
 @cache
 def _kernels() -> ModuleType | None:
-    with contextlib.suppress(ImportError):
-        return importlib.import_module(f"pipeline.{aot_module_name()}")
-    return None
+    return load_build(aot_module_name())
 
 
 def compiled() -> ModuleType | None:
@@ -60,13 +52,8 @@ def available() -> bool:
 
 @cache
 def word_characters() -> np.ndarray:
-    """For every code point, whether `\\w` matches it: marked from the runs `re` itself finds in a text of
-    all of Unicode (~60 ms, once per process), so the words are the regex's, in this Python's Unicode."""
-    table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-    everything = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for run in re.finditer(r"\w+", everything):
-        table[run.start():run.end()] = True
-    return table
+    """For every code point, whether `\\w` matches it (~60 ms, once per process)."""
+    return character_class_table(r"\w")
 
 
 @cache

@@ -6,15 +6,14 @@ import hashlib
 import importlib.util
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.clean import fingerprint_kernels, fingerprints
+from tests.support import output_without_and_with_build
 
-ROOT = Path(__file__).resolve().parents[2]
 # Case that folds to several code points ('ß', 'ﬃ', 'ΐ', 'ŉ', U+0345), to another length of UTF-8 ('ẞ', 'İ',
 # Deseret), final sigma, digits of other scripts and planes, CJK, an emoji, a euro sign and spaces.
 ALPHABET = [*"aB0123456789٠١٢٣ \u0966\u0967éÉ€𝟎𝟗中ßẞﬃΐİΣσςŉǰ𐐀𐐨ꭰᏸ\u0345Ω😀", "Nov 2024 ", "Straße "]
@@ -89,18 +88,8 @@ def test_ahead_of_time_build_fingerprints_as_the_jit_and_loads_without_numba(tmp
     script = ("import sys\nfrom pipeline.clean import fingerprints, site_chrome\n"
               "print(fingerprints.available(), site_chrome.page_fingerprints(['Straße 12', 'ΣΑΣ ١٢']),"
               " 'numba' in sys.modules)\n")
-    package = tmp_path / "pipeline"
-    for source in (ROOT / "pipeline").rglob("*.py"):
-        target = package / source.relative_to(ROOT / "pipeline")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
-    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
-    python = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=tmp_path, env=env).stdout
-    built.rename(package / built.name)
-    (tmp_path / fingerprints.tables_name()).rename(package / fingerprints.tables_name())
-    compiled = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                              cwd=tmp_path, env=env).stdout
+    python, compiled = output_without_and_with_build(tmp_path, script,
+                                                     [built, tmp_path / fingerprints.tables_name()])
     expected = _python("Straße 12\nΣΑΣ ١٢")
     assert python == f"False {expected} False\n"
     assert compiled == f"True {expected} False\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,8 +12,8 @@ import numpy as np
 from pipeline.clean import word_counts, word_kernels
 from pipeline.clean.classify import _FOLD_SPLITS, _count_stopwords, block_evidence, page_evidence
 from pipeline.clean.stopwords import stopwords
+from tests.support import output_without_and_with_build
 
-ROOT = Path(__file__).resolve().parents[2]
 # Stop words, words that hold one or are held by one, case that folds to two letters or across a word's
 # edge ('İ', 'ΐ', U+0345), underscores, digits, punctuation, CJK, an emoji, odd spaces and the separator.
 ALPHABET = [*"aeiouTHEDERßİIı_0123'’,.-—«»:;!?()ΣςσÉÀŉΐῦ\u0345\u00a0\u3000 东京😀\x00",
@@ -97,17 +96,7 @@ def test_ahead_of_time_build_counts_as_the_jit_and_loads_without_numba(tmp_path:
     script = ("import sys\nfrom pipeline.clean import classify, word_counts\n"
               "e = classify.page_evidence(['The cat and the dog.', 'Menu'], 'en')\n"
               "print(word_counts.available(), [(x.words, x.stopword_share) for x in e], 'numba' in sys.modules)\n")
-    package = tmp_path / "pipeline"
-    for source in (ROOT / "pipeline").rglob("*.py"):
-        target = package / source.relative_to(ROOT / "pipeline")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
-    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
-    python = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=tmp_path, env=env).stdout
-    built.rename(package / built.name)
-    compiled = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                              cwd=tmp_path, env=env).stdout
+    python, compiled = output_without_and_with_build(tmp_path, script, [built])
     assert python == "False [(5, 0.6), (1, 0.0)] False\n"
     assert compiled == "True [(5, 0.6), (1, 0.0)] False\n"
 

@@ -12,13 +12,10 @@ row.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-
-import pyarrow as pa
 
 from pipeline.key_slices import rows_by_slice, slice_count
 from pipeline.sink.parquet import iter_selected_rows, open_parquet
@@ -47,7 +44,8 @@ def find_dropped(paths: list[str]) -> Dropped:
     for rows_of_files in rows_by_slice((_column(path, "doc_id") for path in paths), slices):
         ids: set[str] = set()
         for file_index, rows in enumerate(rows_of_files):
-            for row, doc_id in zip(rows, *_values(paths[file_index], rows, ["doc_id"]), strict=True):
+            for row, selected in zip(rows, iter_selected_rows(paths[file_index], rows, ["doc_id"]), strict=True):
+                doc_id = selected["doc_id"]
                 if doc_id in ids:
                     id_used_before[file_index][row] = 1
                 else:
@@ -58,8 +56,9 @@ def find_dropped(paths: list[str]) -> Dropped:
     for rows_of_files in rows_by_slice((_column(path, "content_hash") for path in paths), slices):
         kept_by_hash: dict[str, str] = {}
         for file_index, rows in enumerate(rows_of_files):
-            values = _values(paths[file_index], rows, ["doc_id", "content_hash", "source_file"])
-            for row, doc_id, digest, source_file in zip(rows, *values, strict=True):
+            selected = iter_selected_rows(paths[file_index], rows, ["doc_id", "content_hash", "source_file"])
+            for row, values in zip(rows, selected, strict=True):
+                doc_id, digest, source_file = values["doc_id"], values["content_hash"], values["source_file"]
                 kept = kept_by_hash.get(digest)
                 if kept is not None:
                     dropped[file_index][row] = 1
@@ -82,14 +81,6 @@ def find_dropped(paths: list[str]) -> Dropped:
 def _column(path: str, name: str) -> list:
     """One column of a staged file (one part's or shard's: bounded, whatever the run's size)."""
     return open_parquet(path).read(columns=[name])[name].to_pylist()
-
-
-def _values(path: str, rows: array, columns: list[str]) -> list[list]:
-    """The columns' values at these rows of a staged file, a list per column."""
-    if not rows:
-        return [[] for _ in columns]
-    table = open_parquet(path).read(columns=columns).take(pa.array(rows, type=pa.uint32()))
-    return [table[name].to_pylist() for name in columns]
 
 
 def _bodies(paths: list[str], rows: list[tuple[int, int, str, str]]) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
@@ -15,7 +16,6 @@ from pipeline.ingest.documents import (  # noqa: F401 - make_page and source_of 
     over_shard_cap,
     source_of,
     text_documents,
-    too_large,
 )
 from pipeline.ingest.files import InputFile
 from pipeline.ingest.reading import FileDigest, finish, open_stream, read_whole
@@ -53,11 +53,7 @@ def read_text(input_file: InputFile, limits: Limits, digest: FileDigest) -> Iter
     if data is None:
         yield from _streamed_text(input_file, limits, digest)
         return
-    origin = Origin.of(input_file)
-    if len(data) > limits.max_page_bytes:
-        yield too_large(origin.name, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
-    else:
-        yield make_page(origin.name, origin, data)
+    yield from text_documents(io.BytesIO(data), Origin.of(input_file), limits)  # the verdicts of a stream
 
 read_jsonl = _file_reader(jsonl_documents)
 read_wet = _file_reader(wet.wet_documents)

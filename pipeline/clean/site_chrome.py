@@ -140,21 +140,25 @@ class BlockCounter:
         # A block repeated on a page counts once for it.
         order = np.lexsort((fingerprints, pages))
         fingerprints, pages = fingerprints[order], pages[order]
-        first = np.ones(len(order), dtype=np.bool_)
-        first[1:] = (fingerprints[1:] != fingerprints[:-1]) | (pages[1:] != pages[:-1])
+        first = _run_starts(fingerprints, pages)
         fingerprints, sources = fingerprints[first], page_sources[pages[first]]
-        first = first[:len(fingerprints)]  # all True: the first of the sorted rows starts a group, if any
         order = np.lexsort((fingerprints, sources))
         fingerprints, sources = fingerprints[order], sources[order]
-        starts = np.flatnonzero(np.concatenate((first[:1], (fingerprints[1:] != fingerprints[:-1])
-                                                | (sources[1:] != sources[:-1]))))
-        counts = np.diff(np.append(starts, len(order)))
+        starts = np.flatnonzero(_run_starts(fingerprints, sources))
+        counts = np.diff(np.append(starts, len(fingerprints)))
         source_names = pa.array(list(names), pa.string())
         blocks = pa.table([source_names.take(_int64s(sources[starts])), _int64s(fingerprints[starts]),
                            _int64s(counts)], schema=COUNTS_SCHEMA)
         page_rows = pa.table([list(self.pages), [PAGE_COUNT_KEY] * len(self.pages), list(self.pages.values())],
                              schema=COUNTS_SCHEMA)
         return pa.concat_tables([blocks, page_rows])
+
+
+def _run_starts(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Of rows sorted by (keys, values), whether each starts a run of equal (key, value) pairs."""
+    starts = np.ones(len(values), dtype=np.bool_)
+    starts[1:] = (values[1:] != values[:-1]) | (keys[1:] != keys[:-1])
+    return starts
 
 
 def _int64s(values: np.ndarray) -> pa.Array:

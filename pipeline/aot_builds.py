@@ -9,12 +9,21 @@ import contextlib
 import hashlib
 import importlib
 import importlib.resources
+import os
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The character classes the kernels read as tables (pipeline.clean.word_counts, pipeline.clean.fingerprints),
+# saved beside the builds at install.
+CHARACTER_CLASSES = (r"\w", r"\d")
+CHARACTER_CLASS_PREFIX = "_unicode_class_"
 
 
 def build_name(prefix: str, package: str, sources: Sequence[str], extra: bytes = b"") -> str:
@@ -31,9 +40,33 @@ def load_build(name: str) -> ModuleType | None:
     return None
 
 
-def character_class_table(character_class: str) -> np.ndarray:
-    """For every code point, whether the regex `character_class` (e.g. r"\\d") matches it: marked from the runs
-    `re` itself finds in a text of all of Unicode (~30-60 ms), so the class is the regex's, in this Python."""
+def character_class_table(character_class: str, folder: Path = PACKAGE_DIR) -> np.ndarray:
+    """For every code point, whether the regex `character_class` (e.g. r"\\d") matches it: memory-mapped from
+    the table `save_character_class_table` wrote into `folder` at install (~1 ms), else marked from the runs
+    `re` itself finds in a text of all of Unicode (~40 ms a process), so the class is the regex's, in this
+    Python."""
+    with contextlib.suppress(OSError, ValueError):
+        return np.load(character_class_path(character_class, folder), mmap_mode="r", allow_pickle=False)
+    return _marked_by_re(character_class)
+
+
+def character_class_path(character_class: str, folder: Path = PACKAGE_DIR) -> Path:
+    """The saved table of `character_class`, named by the class and what `re` reads it from (this Python's
+    version and Unicode database), so that a table of another Python is never read."""
+    key = f"{character_class}|{sys.version_info[:2]}|{unicodedata.unidata_version}".encode()
+    return folder / f"{CHARACTER_CLASS_PREFIX}{hashlib.blake2b(key, digest_size=6).hexdigest()}.npy"
+
+
+def save_character_class_table(character_class: str, folder: Path = PACKAGE_DIR) -> Path:
+    """Save the table of `character_class` into `folder` (atomically: a reader sees a whole file or none)."""
+    path = character_class_path(character_class, folder)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npy")
+    np.save(temporary, _marked_by_re(character_class), allow_pickle=False)
+    os.replace(temporary, path)
+    return path
+
+
+def _marked_by_re(character_class: str) -> np.ndarray:
     table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
     everything = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
     for run in re.finditer(character_class + "+", everything):

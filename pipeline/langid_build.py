@@ -1,6 +1,7 @@
-"""`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module
-(and the cleaner's page scans, pipeline/clean/word_kernels.py: stop-word count, gate literals, and the
-site-chrome block fingerprints, pipeline/clean/fingerprint_kernels.py, into others).
+"""`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module,
+with the language model's arrays beside it (and the cleaner's page scans, pipeline/clean/word_kernels.py:
+stop-word count, gate literals, and the site-chrome block fingerprints, pipeline/clean/fingerprint_kernels.py,
+into others).
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -22,10 +23,26 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def build(output_dir: Path = PACKAGE_DIR) -> Path:
-    """Compile the kernels into `output_dir`; returns the extension module's path."""
+    """Compile the kernels into `output_dir`, and save the model's arrays beside them; returns the extension
+    module's path."""
     from pipeline import langid, langid_kernels
 
-    return _compile(langid.aot_module_name(), langid_kernels, output_dir, "_langid_aot_")
+    built = _compile(langid.aot_module_name(), langid_kernels, output_dir, "_langid_aot_")
+    save_model(output_dir)
+    return built
+
+
+def save_model(output_dir: Path = PACKAGE_DIR) -> Path:
+    """Save langid's model arrays into `output_dir`, where every process memory-maps them instead of reading
+    its cache (~50 ms) or building the model (seconds); arrays of other versions there are removed."""
+    from pipeline import langid
+
+    paths = langid.model_paths(str(output_dir))
+    langid.save_model(langid.build_model(), str(output_dir))
+    for stale in glob.glob(str(output_dir / f"{langid.MODEL_PREFIX}*")):
+        if stale not in paths.values():
+            os.remove(stale)
+    return Path(paths["languages"]).parent
 
 
 def build_words(output_dir: Path = PACKAGE_DIR) -> Path:
@@ -83,9 +100,25 @@ def main(argv: list[str]) -> int:
             print(f"{what} up to date: {built}")
             if compile_into is build_fingerprints and not (output_dir / fingerprints.tables_name()).is_file():
                 print(f"{what}' tables saved: {fingerprints.save_tables(output_dir)}")  # a build made before them
+            if compile_into is build and not all(map(os.path.isfile, langid.model_paths(str(output_dir)).values())):
+                print(f"{what}' model saved: {save_model(output_dir)}")  # a build made before it
             continue
         print(f"{what} compiled: {compile_into(output_dir)}")
+    print(f"character class tables saved: {save_character_classes(output_dir)}")
     return 0
+
+
+def save_character_classes(output_dir: Path = PACKAGE_DIR) -> Path:
+    """Save the tables of the character classes the kernels read (pipeline.aot_builds.CHARACTER_CLASSES), which
+    every process memory-maps instead of marking them with `re` (~40 ms each); tables of other Pythons there
+    are removed."""
+    from pipeline import aot_builds
+
+    saved = [aot_builds.save_character_class_table(name, output_dir) for name in aot_builds.CHARACTER_CLASSES]
+    for stale in glob.glob(str(output_dir / f"{aot_builds.CHARACTER_CLASS_PREFIX}*")):
+        if Path(stale) not in saved:
+            os.remove(stale)
+    return output_dir
 
 
 if __name__ == "__main__":

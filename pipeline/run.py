@@ -7,8 +7,9 @@ passes only paths and counts between tasks, and a retried stage simply overwrite
 The output root (and so the work directory under it) may be a local path or an object-store URL
 (`pipeline.storage`): shard tasks on different machines then share the work directory through the store.
 
-The cleaning, reading and language modules are imported by the stages that use them: with --workers, the
-main process only plans, learns the site-chrome model and publishes, and starts its pool sooner without them.
+The cleaning, reading and language modules are imported by the stages that use them, so that planning,
+learning the site-chrome model and publishing (and Airflow's tasks for them) do without them; with --workers,
+the main process loads them just before starting its pool, which inherits them (see _worker_pool).
 """
 
 from __future__ import annotations
@@ -647,8 +648,7 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
     with publish.date_lock(config.output, partition_name(config.ingest_date)):
         work = work_dir(config, run_id)
         publish.remove_abandoned_work(storage.dirname(work), CLI_RUN_PREFIX, storage.basename(work))
-        # The pool starts first: its workers import the cleaning modules and load the language model while
-        # this process plans.
+        # The pool starts first, with what its workers load inherited from this process; they wait for the plan.
         with _worker_pool(config.workers) as pool:
             shards = plan_shards(config, run_id)
             faultpoint.reached("stage")
@@ -670,14 +670,17 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
 def _worker_pool(workers: int) -> Iterator[Executor | None]:
     """One pool of `workers` processes for every stage of the run, or None to run in this process.
 
-    The workers are started at once and import the cleaning modules and load the language model themselves
-    (`_prepare_worker`, once per process), in parallel with what this process does meanwhile (planning):
-    this process never cleans a page, so loading them here before forking would only delay the run.
+    What every worker would otherwise load for itself, at its start and at its first pages (the cleaning and
+    reading modules and their patterns, the date parser's tables, the language model and kernels:
+    pipeline.warm_start, ~0.17 CPU-s), is loaded here once and inherited by the fork: the run spends it once
+    instead of once per worker, and the workers start ingesting as soon as the plan is written.
     """
     if workers <= 1:
         yield None
         return
     from concurrent.futures import ProcessPoolExecutor
+
+    import pipeline.warm_start  # noqa: F401
 
     # Objects made so far (modules, patterns) are left out of the cyclic collector's passes: a forked
     # worker's collections would otherwise walk them all, touching and so copying every page they share
@@ -693,16 +696,9 @@ def _worker_pool(workers: int) -> Iterator[Executor | None]:
 
 
 def _prepare_worker(parent: int) -> None:
-    """A pool worker's start: tie its life to the run's process (`parent`), import the stages' modules and
-    load the language model once for the process, then leave what that made out of the cyclic collector's
-    passes too."""
+    """A pool worker's start: tie its life to the run's process (`parent`); what the stages load, it
+    inherited (see _worker_pool)."""
     _exit_with_parent(parent)
-    import pipeline.clean.extract  # noqa: F401 - for _clean and tag_language
-    import pipeline.ingest.readers  # noqa: F401 - for ingest_shard
-    from pipeline.langid import warm_up
-
-    warm_up()
-    gc.freeze()
 
 
 def _exit_with_parent(parent: int) -> None:

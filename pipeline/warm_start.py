@@ -16,7 +16,9 @@ import dateparser.languages.loader  # noqa: F401 - month and weekday names, impo
 import dateparser.timezones  # noqa: F401 - time-zone abbreviations, imported on the first dateline
 import pyarrow.dataset  # noqa: F401 - pyarrow.parquet.read_table imports it on its first call
 
+import pipeline.clean.extract  # noqa: F401 - the cleaning, which the stages import on their first page
 import pipeline.cli  # noqa: F401 - the summary that news_etl's report task logs
+import pipeline.ingest.readers  # noqa: F401 - the readers, which ingest_shard imports on its first file
 import pipeline.run  # noqa: F401 - every stage's code
 from pipeline.clean import fingerprints
 from pipeline.langid import warm_up

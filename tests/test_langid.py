@@ -117,29 +117,37 @@ def test_same_answers_in_fresh_processes() -> None:
 
 
 def test_cached_model_arrays_are_the_built_ones(tmp_path: Path) -> None:
-    """The .npz a process saves and the next one loads holds exactly what building from the profiles gives."""
+    """The arrays a process saves and the next one memory-maps hold exactly what building from the profiles
+    gives; a process finding none installed beside the kernels caches them for the next."""
+    import numpy as np
+
     from pipeline import langid
 
-    built = langid._build_model()
-    path = str(tmp_path / "model.npz")
-    langid._save_model(built, path)
+    built = langid.build_model()
+    folder = tmp_path / "saved"
+    langid.save_model(built, str(folder))
+    loaded = langid._load_model(str(folder))
+    assert loaded.languages == built.languages
+    for name in langid._ARRAYS:
+        assert getattr(loaded, name).dtype == getattr(built, name).dtype
+        assert np.array_equal(getattr(loaded, name), getattr(built, name)), name
+    assert not loaded.probs.flags.writeable  # mapped from the file, not read into this process
+
+    package = tmp_path / "pipeline"
+    package.mkdir()
+    for source in [*(ROOT / "pipeline").glob("*.py"), *(ROOT / "pipeline").glob("_langid_aot_*")]:
+        (package / source.name).write_bytes(source.read_bytes())  # the kernels' build, without the model
     script = (
         "import os, sys\n"
         "from pipeline import langid\n"
         "print(langid.detect_language(sys.stdin.read()))\n"
-        "assert os.path.exists(langid._model_cache_path())\n"
+        "assert all(map(os.path.exists, langid.model_paths(os.environ['NUMBA_CACHE_DIR']).values()))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     runs = [subprocess.run([sys.executable, "-c", script], input="Ceci est une phrase écrite en français.",
-                           capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout for _ in range(2)]
+                           capture_output=True, text=True, check=True, cwd=tmp_path, env=env).stdout for _ in range(2)]
     assert runs[0] == runs[1] and "'fr'" in runs[0]
-    import numpy as np
-
-    with np.load(path) as cached:
-        assert tuple(cached["languages"]) == built.languages
-        for name in langid._ARRAYS:
-            assert cached[name].dtype == getattr(built, name).dtype
-            assert np.array_equal(cached[name], getattr(built, name)), name
+    assert not list(package.glob(langid.MODEL_PREFIX + "*"))
 
 
 def test_ahead_of_time_kernels_equal_numba_jit(tmp_path: Path) -> None:

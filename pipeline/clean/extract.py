@@ -325,7 +325,7 @@ def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, 
     body_end = region[-1] if region else len(blocks)
     zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 3), (body_end + 1, body_end + 8),
              (0, len(blocks))]
-    dates = PageDates(blocks, languages, url)
+    dates = PageDates(blocks, languages, url, collapsed=True)
     for first, last in zones:
         found = dates.find(i for i in range(first, min(last, len(blocks))) if i not in removed)
         if found is not None:

@@ -261,16 +261,16 @@ def _with_ingredients(region: list[int], blocks: list[str], evidence: list, titl
     if not region:
         return region
     first = max(title_index + 1 if title_index is not None else 0, region[0] - INGREDIENTS_LOOKBACK)
-    amounts = 0
     for index in range(region[0] - 1, first - 1, -1):
         if evidence[index].words > INGREDIENT_LINE_WORDS:
             break  # prose or a paragraph of something else: no list between the heading and the steps
         if evidence[index].words <= 3 and INGREDIENTS_HEADING.match(blocks[index]):
-            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry.
+            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry; the lines are read
+            # for digits only under a heading (most pages have none).
+            amounts = sum(any(map(str.isdigit, blocks[line])) for line in range(index + 1, region[0]))
             if amounts * INGREDIENT_AMOUNT_SHARE >= region[0] - index:
                 return [index, *region]
             break
-        amounts += any(character.isdigit() for character in blocks[index])
     return region
 
 

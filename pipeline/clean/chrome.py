@@ -78,7 +78,7 @@ def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern 
     interface text (an ASCII block without the literals of CHROME_BLOCK)."""
     if interface and CHROME_BLOCK.match(block):
         return "interface"
-    if _URL_ONLY.match(block):
+    if " " not in block and _URL_ONLY.match(block):  # both forms are one run of non-spaces: most blocks hold a space
         return "link"
     if len(block) <= CAPTION_MAX_CHARS:
         tail = max(0, len(block) - CAPTION_TAIL_CHARS)

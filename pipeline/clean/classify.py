@@ -66,6 +66,11 @@ class Verdict(Enum):
     BAD = "bad"
 
 
+# The members as plain names: on Python 3.11 `Verdict.GOOD` is a look-up through the enum class (~0.1 us,
+# against ~0.03 for a global), and the passes below read verdicts a dozen times a block.
+GOOD, NEAR, SHORT, BAD = Verdict.GOOD, Verdict.NEAR, Verdict.SHORT, Verdict.BAD
+
+
 # What a short block heads (`Evidence.heading`), as bits: a section after the text ('Related articles'), an
 # inline link to another story ('Read also:'), the comments, a count of comments opening a call to write one.
 SECTION = 1
@@ -74,12 +79,14 @@ COMMENT_SECTION = 4
 COMMENT_CALL = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
     """What one block says about itself; kept small and computed in one pass over its words.
 
     `heading` holds what the block heads (SECTION ... COMMENT_CALL bits, 0 for most blocks): the runs of
     the article are looked for several times per page, and remembered short blocks recur on a site's pages.
+    Read-only by convention (remembered evidence is shared between pages), not `frozen`: a frozen dataclass
+    sets each field through `object.__setattr__`, 1.7 against 0.5 us a block.
     """
 
     chars: int
@@ -235,14 +242,14 @@ def _is_unspaced(language: str | None) -> bool:
 def initial_verdict(evidence: Evidence, chrome: bool) -> Verdict:
     """jusText's first pass: a block on its own."""
     if chrome:
-        return Verdict.BAD
+        return BAD
     if evidence.chars < LENGTH_LOW:
-        return Verdict.SHORT
+        return SHORT
     if evidence.stopword_share >= STOPWORDS_HIGH:
-        return Verdict.GOOD if evidence.chars > LENGTH_HIGH or evidence.terminal else Verdict.NEAR
+        return GOOD if evidence.chars > LENGTH_HIGH or evidence.terminal else NEAR
     if evidence.stopword_share >= STOPWORDS_LOW:
-        return Verdict.NEAR
-    return Verdict.BAD
+        return NEAR
+    return BAD
 
 
 def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
@@ -256,38 +263,38 @@ def context_pass(verdicts: Sequence[Verdict]) -> list[Verdict]:
     following, following_any = _nearest(verdicts, range(n - 1, -1, -1))
     settled = list(verdicts)
     for i, verdict in enumerate(verdicts):
-        if verdict is not Verdict.SHORT:
+        if verdict is not SHORT:
             continue
         before, after = previous[i], following[i]
-        if before is Verdict.GOOD and after is Verdict.GOOD:
-            settled[i] = Verdict.GOOD
-        elif before is Verdict.BAD and after is Verdict.BAD:
-            settled[i] = Verdict.BAD
-        elif (before is Verdict.BAD and previous_any[i] is Verdict.NEAR) or (
-                after is Verdict.BAD and following_any[i] is Verdict.NEAR):
-            settled[i] = Verdict.GOOD
+        if before is GOOD and after is GOOD:
+            settled[i] = GOOD
+        elif before is BAD and after is BAD:
+            settled[i] = BAD
+        elif (before is BAD and previous_any[i] is NEAR) or (
+                after is BAD and following_any[i] is NEAR):
+            settled[i] = GOOD
         else:
-            settled[i] = Verdict.BAD
+            settled[i] = BAD
     for i, verdict in enumerate(verdicts):
-        if verdict is Verdict.NEAR:
-            bad_both = previous[i] is Verdict.BAD and following[i] is Verdict.BAD
-            settled[i] = Verdict.BAD if bad_both else Verdict.GOOD
+        if verdict is NEAR:
+            bad_both = previous[i] is BAD and following[i] is BAD
+            settled[i] = BAD if bad_both else GOOD
     return settled
 
 
 def _nearest(verdicts: Sequence[Verdict], order: range) -> tuple[list[Verdict], list[Verdict]]:
     """For each block, the verdict of the nearest deciding block before it in `order` (BAD at the edge):
     good or bad, and good, bad or near-good; both in one sweep."""
-    nearest = [Verdict.BAD] * len(verdicts)
-    nearest_any = [Verdict.BAD] * len(verdicts)
-    last = last_any = Verdict.BAD
+    nearest = [BAD] * len(verdicts)
+    nearest_any = [BAD] * len(verdicts)
+    last = last_any = BAD
     for i in order:
         nearest[i] = last
         nearest_any[i] = last_any
         verdict = verdicts[i]
-        if verdict is Verdict.GOOD or verdict is Verdict.BAD:
+        if verdict is GOOD or verdict is BAD:
             last = last_any = verdict
-        elif verdict is Verdict.NEAR:
+        elif verdict is NEAR:
             last_any = verdict
     return nearest, nearest_any
 
@@ -327,7 +334,7 @@ def _runs(blocks: Sequence[str], verdicts: Sequence[Verdict], evidence: Sequence
         elif heading & COMMENT_CALL:
             boundary = ending = True
             gap_blocks += 1
-        elif verdicts[i] is Verdict.GOOD:
+        elif verdicts[i] is GOOD:
             joins = runs and not boundary and \
                 (gap_blocks <= MAX_GAP_BLOCKS or (numbered and since_number <= LIST_GAP_BLOCKS))
             if joins:

@@ -468,10 +468,15 @@ class PageDates:
     `find(shown)` answers what `find_dateline` answers on the page with every other block blanked.
     """
 
-    __slots__ = ("blocks", "languages", "url", "langs", "_order", "_url_day", "_texts", "_votes", "_reads")
+    __slots__ = ("blocks", "languages", "url", "langs", "_collapsed", "_order", "_url_day", "_texts", "_votes",
+                 "_reads")
 
-    def __init__(self, blocks: Sequence[str], languages: Sequence[str] | None = None, url: str | None = None) -> None:
+    def __init__(self, blocks: Sequence[str], languages: Sequence[str] | None = None, url: str | None = None,
+                 collapsed: bool = False) -> None:
+        """`collapsed`: the blocks have no whitespace to collapse (those of `normalize.split_blocks` and
+        `stored_blocks`), so each is read as it is."""
         self.blocks, self.languages, self.url = blocks, languages, url
+        self._collapsed = collapsed
         self.langs: tuple[str, ...] = ()  # none: the page cannot be read, no block is looked at
         self._order: bool | None = None
         self._url_day: datetime | None = None
@@ -520,6 +525,8 @@ class PageDates:
         return None
 
     def _text(self, i: int) -> str:
+        if self._collapsed:
+            return self.blocks[i]
         text = self._texts.get(i)
         if text is None:
             block = self.blocks[i]

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 
 from pipeline.clean.chrome import PageChrome, repeated_blocks
 from pipeline.clean.classify import (
+    BAD,
     BOUNDARY_MAX_WORDS,
+    GOOD,
     Verdict,
     article_region,
     context_pass,
@@ -130,14 +132,14 @@ def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: se
                 region = article_region(blocks, verdicts, evidence, start=title_index + 1,
                                         lead_share=AFTER_TITLE_SHARE,
                                         before_boundary=True)
-        elif region and any(verdicts[i] is Verdict.GOOD for i in range(max(0, title_index - 2), title_index)):
+        elif region and any(verdicts[i] is GOOD for i in range(max(0, title_index - 2), title_index)):
             title_index, region = _card_after_post(blocks, verdicts, evidence, removed, page.url, title_index,
                                                    region)
     if _words(region, evidence) < min_body_words:
         title_index = None
         region = article_region(blocks, verdicts, evidence, before_boundary=True)
     if _words(region, evidence) < min_body_words:
-        region = [i for i, v in enumerate(verdicts) if v is Verdict.GOOD]
+        region = [i for i, v in enumerate(verdicts) if v is GOOD]
     # Sentences shown twice on the page (gallery captions, teasers in two widgets) are not article text;
     # they are left out only now, so that they do not part the article's paragraphs around them.
     chrome_before, copies = set(removed), Counter(blocks)
@@ -186,7 +188,7 @@ def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: se
             continue
         if dateline is not None and index == dateline.index:
             continue
-        removed[index] = "boilerplate" if verdicts[index] is Verdict.BAD else "outside_body"
+        removed[index] = "boilerplate" if verdicts[index] is BAD else "outside_body"
     published_at, as_written = None, None
     if page.published_hint:
         published_at, as_written = parse_published_at(page.published_hint, languages), page.published_hint
@@ -259,16 +261,16 @@ def _with_ingredients(region: list[int], blocks: list[str], evidence: list, titl
     if not region:
         return region
     first = max(title_index + 1 if title_index is not None else 0, region[0] - INGREDIENTS_LOOKBACK)
-    amounts = 0
     for index in range(region[0] - 1, first - 1, -1):
         if evidence[index].words > INGREDIENT_LINE_WORDS:
             break  # prose or a paragraph of something else: no list between the heading and the steps
         if evidence[index].words <= 3 and INGREDIENTS_HEADING.match(blocks[index]):
-            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry.
+            # A list of amounts ('150 g', '2 łyżki'), not a menu with an 'Ingredients' entry; the lines are read
+            # for digits only under a heading (most pages have none).
+            amounts = sum(any(map(str.isdigit, blocks[line])) for line in range(index + 1, region[0]))
             if amounts * INGREDIENT_AMOUNT_SHARE >= region[0] - index:
                 return [index, *region]
             break
-        amounts += any(character.isdigit() for character in blocks[index])
     return region
 
 
@@ -306,8 +308,8 @@ def body_confidence(body: list[int], first_pass: list[Verdict], evidence: list) 
     (not only by their neighbours), times the share of the page's prose that the body holds (a page
     whose prose is split among several regions leaves doubt about which is the article)."""
     words = sum(evidence[i].words for i in body)
-    direct = sum(evidence[i].words for i in body if first_pass[i] is Verdict.GOOD)
-    prose = sum(e.words for e, v in zip(evidence, first_pass, strict=True) if v is Verdict.GOOD)
+    direct = sum(evidence[i].words for i in body if first_pass[i] is GOOD)
+    prose = sum(e.words for e, v in zip(evidence, first_pass, strict=True) if v is GOOD)
     if not words or not prose:
         return 0.0
     return round((direct / words) * (direct / prose), 4)
@@ -323,7 +325,7 @@ def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, 
     body_end = region[-1] if region else len(blocks)
     zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 3), (body_end + 1, body_end + 8),
              (0, len(blocks))]
-    dates = PageDates(blocks, languages, url)
+    dates = PageDates(blocks, languages, url, collapsed=True)
     for first, last in zones:
         found = dates.find(i for i in range(first, min(last, len(blocks))) if i not in removed)
         if found is not None:

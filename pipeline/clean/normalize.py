@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+import numpy as np
+
+from pipeline.clean.word_counts import compiled
 
 # Spaces that render like a space: no-break, en/em/thin/hair, narrow no-break, ideographic...
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
@@ -73,11 +78,43 @@ def stored_blocks(text: str) -> list[str]:
     that form: then the blocks are the pieces between blank lines, found with one `str.split`. Any other
     text goes through `split_blocks`.
     """
+    stored = _stored_form(text)
+    if stored is False:
+        return split_blocks(text)
     blocks = text.split("\n\n")
-    # The pieces are the blocks when each of the text's newlines is in a separator and no piece is empty.
-    if text.count("\n") != 2 * (len(blocks) - 1) or "" in blocks or not _collapsed(text, blocks):
+    if stored is None and not _pieces_are_blocks(text, blocks):
         return split_blocks(text)
     return blocks
+
+
+def _pieces_are_blocks(text: str, pieces: list[str]) -> bool:
+    """Whether the pieces of `text` between blank lines are its blocks: each of its newlines is in a separator,
+    no piece is empty and none has whitespace to collapse."""
+    return text.count("\n") == 2 * (len(pieces) - 1) and "" not in pieces and _collapsed(text, pieces)
+
+
+# The compiled check's table of printable characters covers planes 0-2 (every script, the CJK extensions): for
+# all of Unicode it would take ~70 ms a process. A text holding a code point past it is checked in Python.
+_PRINTABLE_TABLE_SIZE = 0x30000
+
+
+@cache
+def _printable() -> np.ndarray:
+    """`str.isprintable` of each code point below _PRINTABLE_TABLE_SIZE (~10 ms, once per process)."""
+    characters = np.arange(_PRINTABLE_TABLE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    return np.fromiter(map(str.isprintable, characters), dtype=np.bool_, count=_PRINTABLE_TABLE_SIZE)
+
+
+def _stored_form(text: str) -> bool | None:
+    """Whether `text` is in the stored form, by one compiled pass over its code points (the checks below cost
+    ~60 us a bench page in C string scans: `isprintable` per piece and five substring searches); None
+    without the build, or for a text holding a code point past the table."""
+    kernels = compiled()
+    if kernels is None:
+        return None
+    form = kernels.stored_form(np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4"),
+                               _printable())
+    return None if form < 0 else bool(form)
 
 
 def _collapsed(text: str, lines: list[str], printable: bool | None = None) -> bool:

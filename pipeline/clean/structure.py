@@ -249,6 +249,14 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).translate(_without_marks())
 
 
+@lru_cache(maxsize=4096)
+def _folded_block(block: str) -> str:
+    """`_fold` of a headline-shaped block, remembered: its stems are read after its folded text is searched
+    for the slug's (`_shares_no_stem`), `title_anchor` runs up to three times a page, and a site's menus and
+    teasers recur on its pages (folding a non-ASCII block decomposes it: a few us)."""
+    return _fold(block)
+
+
 def slug_words(url: str | None) -> set[str]:
     """The words of a URL's path that can name the story (not 'html', 'news', 'article' and the like)."""
     if not url:
@@ -260,7 +268,7 @@ def slug_words(url: str | None) -> set[str]:
 def _stems(block: str) -> frozenset[str]:
     """A block's words as a slug writes them, cut to their stems; remembered, as the title is looked for
     among the same headlines up to three times a page, and a site's menus and teasers recur."""
-    return frozenset(word[:SLUG_STEM] for word in _SLUG_WORD.findall(_fold(block)))
+    return frozenset(word[:SLUG_STEM] for word in _SLUG_WORD.findall(_folded_block(block)))
 
 
 def _slug_score(block: str, slug: set[str]) -> float:
@@ -279,7 +287,7 @@ def _dice(words: frozenset[str], slug: set[str]) -> float:
 def _shares_no_stem(block: str, stems: set[str]) -> bool:
     """True when the block shares no word with the slug (it scores 0), told without reading its words: each
     of the block's stems stands in its folded text (an ASCII block's is its lowercase)."""
-    folded = block.lower() if block.isascii() else _fold(block)
+    folded = block.lower() if block.isascii() else _folded_block(block)
     return not any(stem in folded for stem in stems)
 
 

@@ -1,5 +1,6 @@
-"""The compiled loops of the cleaner's page scans, in numba: the stop-word share (pipeline.clean.word_counts)
-and the literals of the phrase lists' gates each block holds (pipeline.clean.page_literals).
+"""The compiled loops of the cleaner's page scans, in numba: the stop-word share (pipeline.clean.word_counts),
+the literals of the phrase lists' gates each block holds (pipeline.clean.page_literals) and whether a page
+is in the stored form (pipeline.clean.normalize.stored_blocks).
 
 Counting a block's `\\w+` words and looking each up in a stop list costs Python a string, a hash and a
 set look-up per word, and a few calls per block: ~0.5 ms of a page's ~2.5 ms of cleaning. Here one loop
@@ -22,7 +23,9 @@ _OFFSET, _PRIME, _GOLDEN = np.uint64(FNV_OFFSET), np.uint64(FNV_PRIME), np.uint6
 SIGNATURES = {
     "stopword_counts": "Tuple((i8[:], i8[:]))(u4[:], b1[:], i8, u8[:], i8[:], i8[:], u4[:], i8)",
     "literal_hits": "b1[:, :](u4[:], i8, u4[:], i8[:], i8[:], i8[:], i8[:])",
+    "stored_form": "i8(u4[:], b1[:])",
 }
+_NEWLINE, _SPACE = 0x0A, 0x20
 
 
 @njit(cache=True, nogil=True)
@@ -114,3 +117,35 @@ def literal_hits(cps: np.ndarray, blocks: int, letters: np.ndarray, starts: np.n
                     held[block, j] = True
             j = chain[j]
     return held
+
+
+@njit(cache=True, nogil=True)
+def stored_form(cps: np.ndarray, printable: np.ndarray) -> int:
+    """1 when the code points `cps` are a text in the stored form: blocks parted by exactly one blank line
+    ("\n\n"), none empty, each of printable characters (`printable`, by code point) with single spaces
+    inside and none at its edges; 0 when they are not; -1 when a code point lies past the table (the
+    caller decides those texts)."""
+    n = len(cps)
+    if n == 0 or cps[0] == _NEWLINE:
+        return 0
+    previous = _NEWLINE  # the text's start is a block's start: no space may follow it
+    newlines = 0
+    for i in range(n):
+        ch = np.int64(cps[i])
+        if ch == _NEWLINE:
+            newlines += 1
+            if previous == _SPACE or newlines > 2:
+                return 0
+        else:
+            if newlines == 1:
+                return 0
+            newlines = 0
+            if ch == _SPACE:
+                if previous in (_SPACE, _NEWLINE):
+                    return 0
+            elif ch >= len(printable):
+                return -1
+            elif not printable[ch]:
+                return 0
+        previous = ch
+    return 0 if previous in (_NEWLINE, _SPACE) else 1

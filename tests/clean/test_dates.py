@@ -260,3 +260,24 @@ def test_the_digit_gate_keeps_the_prefilter_answer() -> None:
     assert any(_PREFILTER.search(text) for text in texts) and not all(_PREFILTER.search(text) for text in texts)
     for text in texts:
         assert _may_hold_date(text) == (_PREFILTER.search(text) is not None), text
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_page_dates_of_collapsed_blocks_reads_them_as_they_are(seed: int) -> None:
+    """The cleaner's blocks (`split_blocks`, `stored_blocks`) have nothing to collapse: read as they are, they
+    give each zone the answer `find_dateline` gives on the blanked page."""
+    from pipeline.clean.normalize import split_blocks
+
+    rng = random.Random(seed)
+    spaced = [block.replace(" ", rng.choice([" ", "  ", "\t", " \u00a0"])) for block in _ZONE_BLOCKS]
+    blocks = split_blocks("\n".join(rng.choice(spaced) for _ in range(rng.randint(1, 30))))
+    if not blocks:
+        return
+    languages = rng.choice([None, ["en"], ["de"]])
+    url = rng.choice([None, "https://example.com/2022/03/04/a-story/"])
+    dates = PageDates(blocks, languages, url, collapsed=True)
+    for _ in range(4):
+        first = rng.randrange(len(blocks))
+        shown = [i for i in range(first, rng.randint(first, len(blocks))) if rng.random() < 0.8]
+        blanked = [block if i in shown else "" for i, block in enumerate(blocks)]
+        assert dates.find(shown) == find_dateline(blanked, languages, url)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
+from pipeline.clean import normalize
 from pipeline.clean.normalize import normalize_page, normalize_text, normalized_blocks, split_blocks, stored_blocks
 
 # Pieces that make texts near the stored form and off it: words, every kind of whitespace, blank lines,
@@ -48,3 +51,27 @@ def test_normalized_blocks_are_the_blocks_of_the_normalized_text() -> None:
         assert normalize_page(text) == "\n\n".join(split_blocks(normalize_text(text))), repr(text)
         # What ingestion fingerprints are the blocks the cleaning splits the stored page into.
         assert stored_blocks(normalize_page(text)) == normalized_blocks(text), repr(text)
+
+
+def _texts(seed: int, count: int) -> list[str]:
+    """Texts near the stored form and off it, with code points past the compiled check's table."""
+    rng = random.Random(seed)
+    pieces = [*_PIECES, "A b", "x", "\U0001f600", "\U00020000", "\U000e0001", "\U0010fffd", "\ud800"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def test_the_compiled_stored_form_check_answers_as_the_string_tests() -> None:
+    """The kernel's verdict on each text (numba JIT, and through `stored_blocks`' caller with the build) is the
+    Python tests' on its pieces; it declines (-1) only a text holding a code point past its table."""
+    from pipeline.clean import word_kernels
+
+    table = normalize._printable()
+    for text in [*_texts(7, 20_000), *(normalize_page(text) for text in _texts(8, 5_000))]:
+        cps = np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4")
+        verdict = word_kernels.stored_form(cps, table)
+        if verdict < 0:
+            assert max(map(ord, text)) >= len(table), repr(text)
+            continue
+        assert verdict == normalize._pieces_are_blocks(text, text.split("\n\n")), repr(text)
+        assert stored_blocks(text) == split_blocks(text), repr(text)
+

@@ -239,3 +239,14 @@ def test_ascii_gate_of_the_block_cues(name: str) -> None:
             matched += 1
             assert any(literal in text.lower() for literal in literals), text
     assert matched > 500
+
+
+def test_no_block_holding_a_space_is_a_lone_link() -> None:
+    """The link rule asks `_URL_ONLY` only of blocks without a space: both its forms are one run of non-spaces."""
+    from pipeline.clean.chrome import _URL_ONLY
+
+    rng = random.Random(12)
+    pieces = ["http://", "https://", "www.", "a@b.de", "x", ".", "@", " ", "\n", "\t", "\u00a0", "é", "/path", "HTTP://"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(30_000)]
+    assert any(_URL_ONLY.match(text) for text in texts if " " not in text)
+    assert not any(_URL_ONLY.match(text) for text in texts if " " in text)

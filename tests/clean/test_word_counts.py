@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.clean import word_counts, word_kernels
+from pipeline.clean import normalize, word_counts, word_kernels
 from pipeline.clean.classify import _FOLD_SPLITS, _count_stopwords, block_evidence, page_evidence
 from pipeline.clean.stopwords import stopwords
 from tests.support import output_without_and_with_build
@@ -92,6 +92,10 @@ def test_ahead_of_time_build_counts_as_the_jit_and_loads_without_numba(tmp_path:
                 _kernel_counts(word_kernels.stopword_counts, blocks, stops), blocks
     for blocks in _literal_pages(6, 300):
         assert np.array_equal(_literal_hits(aot.literal_hits, blocks), _literal_hits(word_kernels.literal_hits, blocks))
+    printable = normalize._printable()
+    for text in _stored_form_texts(9, 3000):
+        cps = np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4")
+        assert aot.stored_form(cps, printable) == word_kernels.stored_form(cps, printable), repr(text)
 
     script = ("import sys\nfrom pipeline.clean import classify, word_counts\n"
               "e = classify.page_evidence(['The cat and the dog.', 'Menu'], 'en')\n"
@@ -111,6 +115,13 @@ def _literal_pages(seed: int, count: int) -> list[list[str]]:
     pieces = [*LITERALS, "lo", "g", "c", "oo", "kie", "réserv", "é", "защ", "😀", "x", " ", "b", "\u0131", "\x00"]
     return [["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 9))]
             for _ in range(count)]
+
+
+def _stored_form_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    pieces = ["A b", "Wort", "語", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\x00", "\xa0", "\u2028", "\U00020000",
+              "\U0010fffd"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(count)]
 
 
 def _literal_hits(kernel, blocks: list[str]) -> np.ndarray:  # noqa: ANN001 - a compiled function

@@ -37,10 +37,10 @@ def list_names() -> list[str]:
 
 def _justext_version() -> str | None:
     """jusText's installed version, from its dist-info folder's name (importlib.metadata takes ~80 ms)."""
-    from pipeline.clean.stopwords import stoplist_dir
+    from pipeline.clean.stopwords import _stoplist_dir
 
     with contextlib.suppress(ImportError):
-        site = os.path.dirname(os.path.dirname(stoplist_dir()))
+        site = os.path.dirname(os.path.dirname(_stoplist_dir()))
         found = glob.glob(os.path.join(site, "justext-*.dist-info"))
         if len(found) == 1:
             return os.path.basename(found[0])[len("justext-"):-len(".dist-info")]

@@ -28,7 +28,7 @@ STOPLIST_NAMES = {
 FALLBACK_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl")
 
 
-def stoplist_dir() -> str:
+def _stoplist_dir() -> str:
     """The folder of jusText's stoplist files."""
     spec = importlib.util.find_spec("justext")
     if spec is None or not spec.submodule_search_locations:
@@ -43,7 +43,7 @@ FUNCTION_WORDS = 100
 
 def read_lines(name: str) -> tuple[str, ...]:
     """The casefolded lines of jusText's list `name`, read from its file (~1.5-2 ms)."""
-    with open(os.path.join(stoplist_dir(), f"{name}.txt"), encoding="utf-8") as handle:
+    with open(os.path.join(_stoplist_dir(), f"{name}.txt"), encoding="utf-8") as handle:
         return tuple(line.strip().casefold() for line in handle if line.strip())
 
 

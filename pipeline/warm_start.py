@@ -7,7 +7,7 @@ language model and its compiled kernels (~0.1 CPU-s in each clean and detect_lan
 fingerprints' kernel and tables (each ingest task) and the readers that the first staged-file read
 imports (pyarrow.dataset, dateparser's date and time-zone tables), the printable table, the saved stop
 lists' files and the month names of the default languages. Importing this module loads them, so no task
-process loads them again. Each language's stop list and names are left to first use (~0.6 ms a language
+process loads them again. Each language's stop list and names are left to first use (~1 ms a language
 with the tables saved at install): a run meets a few of the ~55, and the main process would load them serially.
 """
 

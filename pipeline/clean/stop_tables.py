@@ -4,7 +4,7 @@ Reading a list (~2,300 lines, casefolded) costs ~1.5-2 ms and hashing it into th
 every process and for every language it meets: ~0.15 CPU-s a worker on 25 languages, again in every Airflow
 task. `python -m pipeline.langid_build` saves both for every list beside the builds, one `.npy` per kind of
 array for all lists, named by a digest of the code that computes them and jusText's version; a process
-memory-maps them and slices the lists it meets (~0.6 ms a language, the frozenset included). Without the
+memory-maps them and slices the lists it meets (~1 ms a language, the frozenset included). Without the
 files, or with files of other code, they are computed as before: same lists, same tables.
 """
 

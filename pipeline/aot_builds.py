@@ -1,6 +1,6 @@
 """The ahead-of-time builds of the numba kernels (`python -m pipeline.langid_build`, run at install): each named
 by a digest of the source it was built from, so that a stale build is never loaded, only left unused until
-rebuilt; and the Unicode tables the kernels read instead of `re`'s character classes.
+rebuilt; and the Unicode tables the kernels read instead of `re`'s character classes and `str.isprintable`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # saved beside the builds at install.
 CHARACTER_CLASSES = (r"\w", r"\d")
 CHARACTER_CLASS_PREFIX = "_unicode_class_"
+# `str.isprintable` of every code point below this (planes 0-2: every script, the CJK extensions), which
+# pipeline.clean.normalize's stored-form check reads; saved under the same prefix as the classes.
+PRINTABLE = "isprintable"
+PRINTABLE_TABLE_SIZE = 0x30000
 
 
 def build_name(prefix: str, package: str, sources: Sequence[str], extra: bytes = b"") -> str:
@@ -44,10 +48,16 @@ def character_class_table(character_class: str, folder: Path = PACKAGE_DIR) -> n
     """For every code point, whether the regex `character_class` (e.g. r"\\d") matches it: memory-mapped from
     the table `save_character_class_table` wrote into `folder` at install (~1 ms), else marked from the runs
     `re` itself finds in a text of all of Unicode (~40 ms a process), so the class is the regex's, in this
-    Python."""
+    Python. `PRINTABLE` names `printable_table`'s."""
     with contextlib.suppress(OSError, ValueError):
         return np.load(character_class_path(character_class, folder), mmap_mode="r", allow_pickle=False)
-    return _marked_by_re(character_class)
+    return _computed(character_class)
+
+
+def printable_table(folder: Path = PACKAGE_DIR) -> np.ndarray:
+    """`str.isprintable` of each code point below PRINTABLE_TABLE_SIZE: mapped from the saved table (~1 ms),
+    else computed here (~10-20 ms a process)."""
+    return character_class_table(PRINTABLE, folder)
 
 
 def character_class_path(character_class: str, folder: Path = PACKAGE_DIR) -> Path:
@@ -61,9 +71,18 @@ def save_character_class_table(character_class: str, folder: Path = PACKAGE_DIR)
     """Save the table of `character_class` into `folder` (atomically: a reader sees a whole file or none)."""
     path = character_class_path(character_class, folder)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npy")
-    np.save(temporary, _marked_by_re(character_class), allow_pickle=False)
+    np.save(temporary, _computed(character_class), allow_pickle=False)
     os.replace(temporary, path)
     return path
+
+
+def _computed(character_class: str) -> np.ndarray:
+    return _printable_here() if character_class == PRINTABLE else _marked_by_re(character_class)
+
+
+def _printable_here() -> np.ndarray:
+    characters = np.arange(PRINTABLE_TABLE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    return np.fromiter(map(str.isprintable, characters), dtype=np.bool_, count=PRINTABLE_TABLE_SIZE)
 
 
 def _marked_by_re(character_class: str) -> np.ndarray:

@@ -1,7 +1,7 @@
 """`python -m pipeline.langid_build [DIR] [--force]`: compile langid's kernels ahead of time into an extension module,
 with the language model's arrays beside it (and the cleaner's page scans, pipeline/clean/word_kernels.py:
 stop-word count, gate literals, and the site-chrome block fingerprints, pipeline/clean/fingerprint_kernels.py,
-into others).
+into others), and the tables the cleaning reads per language (stop lists, month names).
 
 Run once at install (scripts/bootstrap.sh, the Dockerfile); it needs numba and a C compiler, the module it
 writes needs neither. A process that finds it skips importing numba and loading the kernels from numba's
@@ -105,16 +105,29 @@ def main(argv: list[str]) -> int:
             continue
         print(f"{what} compiled: {compile_into(output_dir)}")
     print(f"character class tables saved: {save_character_classes(output_dir)}")
+    print(f"language tables saved: {save_language_tables(output_dir)}")
     return 0
 
 
+def save_language_tables(output_dir: Path = PACKAGE_DIR) -> Path:
+    """Save what the cleaning loads per language on first use: jusText's stop lists with their stop-word
+    tables (pipeline.clean.stop_tables) and dateparser's month and weekday names (pipeline.clean.date_names),
+    ~7 ms a language in every process otherwise."""
+    from pipeline.clean import date_names, stop_tables
+
+    stop_tables.save(output_dir)
+    date_names.save(output_dir)
+    return output_dir
+
+
 def save_character_classes(output_dir: Path = PACKAGE_DIR) -> Path:
-    """Save the tables of the character classes the kernels read (pipeline.aot_builds.CHARACTER_CLASSES), which
-    every process memory-maps instead of marking them with `re` (~40 ms each); tables of other Pythons there
-    are removed."""
+    """Save the tables of the character classes the kernels read (pipeline.aot_builds.CHARACTER_CLASSES) and of
+    `str.isprintable`, which every process memory-maps instead of marking them with `re` (~40 ms each) or
+    calling `isprintable` (~10-20 ms); tables of other Pythons there are removed."""
     from pipeline import aot_builds
 
-    saved = [aot_builds.save_character_class_table(name, output_dir) for name in aot_builds.CHARACTER_CLASSES]
+    names = (*aot_builds.CHARACTER_CLASSES, aot_builds.PRINTABLE)
+    saved = [aot_builds.save_character_class_table(name, output_dir) for name in names]
     for stale in glob.glob(str(output_dir / f"{aot_builds.CHARACTER_CLASS_PREFIX}*")):
         if Path(stale) not in saved:
             os.remove(stale)

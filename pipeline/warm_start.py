@@ -5,8 +5,10 @@ forkserver`); the modules its `mp_forkserver_preload` names are imported there o
 every task. Importing `pipeline.run` gives the code but not what the stages load on first use: the
 language model and its compiled kernels (~0.1 CPU-s in each clean and detect_language task), the block
 fingerprints' kernel and tables (each ingest task) and the readers that the first staged-file read
-imports (pyarrow.dataset, dateparser's date and time-zone tables). Importing this module loads them, so
-no task process loads them again.
+imports (pyarrow.dataset, dateparser's date and time-zone tables), the printable table, the saved stop
+lists' files and the month names of the default languages. Importing this module loads them, so no task
+process loads them again. Each language's stop list and names are left to first use (~1 ms a language
+with the tables saved at install): a run meets a few of the ~55, and the main process would load them serially.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ import pipeline.clean.extract  # noqa: F401 - the cleaning, which the stages imp
 import pipeline.cli  # noqa: F401 - the summary that news_etl's report task logs
 import pipeline.ingest.readers  # noqa: F401 - the readers, which ingest_shard imports on its first file
 import pipeline.run  # noqa: F401 - every stage's code
-from pipeline.clean import fingerprints
+from pipeline.clean import dates, fingerprints, normalize, stop_tables
 from pipeline.langid import warm_up
 
 warm_up()
 fingerprints.warm_up()
+normalize.warm_up()
+stop_tables.warm_up()
+dates.warm_up()

@@ -27,3 +27,12 @@ def test_without_a_saved_table_the_class_is_marked_here(tmp_path: Path) -> None:
     assert computed[ord("a")] and computed[ord("_")] and computed[ord("ß")] and not computed[ord("-")]
     (aot_builds.character_class_path(r"\w", tmp_path)).write_bytes(b"torn")  # a damaged file is not read
     assert np.array_equal(aot_builds.character_class_table(r"\w", tmp_path), computed)
+
+
+def test_saved_printable_table_is_isprintable(tmp_path: Path) -> None:
+    assert not isinstance(aot_builds.printable_table(tmp_path), np.memmap)  # nothing saved: computed here
+    aot_builds.save_character_class_table(aot_builds.PRINTABLE, tmp_path)
+    loaded = aot_builds.printable_table(tmp_path)
+    assert isinstance(loaded, np.memmap) and len(loaded) == aot_builds.PRINTABLE_TABLE_SIZE
+    expected = [code for code in range(aot_builds.PRINTABLE_TABLE_SIZE) if chr(code).isprintable()]
+    assert np.flatnonzero(loaded).tolist() == expected

@@ -17,8 +17,11 @@ from pipeline import run
 
 def probe():
     from pipeline import langid
+    from pipeline.clean import dates, normalize, stop_tables
     return {"cleaning": "pipeline.clean.extract" in sys.modules, "readers": "pipeline.ingest.readers" in sys.modules,
-            "dates": "dateparser.date" in sys.modules, "model": langid._model.cache_info().currsize == 1}
+            "dates": "dateparser.date" in sys.modules, "model": langid._model.cache_info().currsize == 1,
+            "tables": [normalize._printable.cache_info().currsize, stop_tables._saved.cache_info().currsize,
+                       dates._names.cache_info().currsize]}
 
 before = "pipeline.clean.extract" in sys.modules
 with run._worker_pool(2) as pool:
@@ -32,5 +35,5 @@ def test_workers_inherit_what_the_stages_load() -> None:
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["before"] is False  # planning alone does not import the cleaning
-    expected = {"cleaning": True, "readers": True, "dates": True, "model": True}
+    expected = {"cleaning": True, "readers": True, "dates": True, "model": True, "tables": [1, 1, 1]}
     assert found["workers"] == [expected] * 4

@@ -28,6 +28,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.clean.date_names import MONTH_KEYS, WEEKDAY_KEYS, locale_info
+
 __all__ = ["Dateline", "PageDates", "find_dateline", "parse_published_at"]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -37,9 +39,6 @@ OPENING_DATE_CHARS = 40
 """How much of a long block is read for a date opening it."""
 
 _DEFAULT_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "fi", "ru")
-_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july",
-               "august", "september", "october", "november", "december")
-_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DMY_TLDS = (".uk", ".ie", ".au", ".nz", ".in", ".za", ".sg", ".ng", ".ke", ".pk")
 
 
@@ -59,12 +58,20 @@ def _base(lang: str) -> str:
 
 @lru_cache(maxsize=64)
 def _locale_info(lang: str) -> dict[str, Any]:
-    from dateparser.languages.loader import default_loader
+    """Its month and weekday names (dateparser's, saved at install: see pipeline.clean.date_names); {} when
+    dateparser lacks the language."""
+    return locale_info(lang)
 
-    try:
-        return default_loader.get_locale(lang).info
-    except Exception:  # noqa: BLE001 - unknown language code: simply contributes no names
-        return {}
+
+@lru_cache(maxsize=128)
+def _language_names(lang: str) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
+    """One language's casefolded month names with their numbers, in dateparser's order, and its weekday names:
+    folded once per language, not again in every tuple of languages `_names` is asked for."""
+    info = _locale_info(lang)
+    months = tuple((name.casefold().rstrip("."), number)
+                   for number, key in enumerate(MONTH_KEYS, 1) for name in info.get(key, ()))
+    weekdays = tuple(w.casefold().rstrip(".") for key in WEEKDAY_KEYS for w in info.get(key, ()) if len(w) > 1)
+    return months, weekdays
 
 
 @lru_cache(maxsize=64)
@@ -77,13 +84,16 @@ def _names(langs: tuple[str, ...]) -> tuple[dict[str, int], frozenset[str]]:
     months: dict[str, int] = {}
     weekdays: set[str] = set()
     for lang in langs:
-        info = _locale_info(lang)
-        for number, key in enumerate(_MONTH_KEYS, 1):
-            for name in info.get(key, ()):
-                months.setdefault(name.casefold().rstrip("."), number)
-        for key in _WEEKDAY_KEYS:
-            weekdays.update(w.casefold().rstrip(".") for w in info.get(key, ()) if len(w) > 1)
+        language_months, language_weekdays = _language_names(lang)
+        for name, number in language_months:
+            months.setdefault(name, number)
+        weekdays.update(language_weekdays)
     return months, frozenset(weekdays)
+
+
+def warm_up() -> None:
+    """Load the names every page reads (the default languages'), e.g. once in a process that forks workers."""
+    _names(_langs(None))
 
 
 @lru_cache(maxsize=1)

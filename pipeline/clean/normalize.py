@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 
+from pipeline.aot_builds import printable_table
 from pipeline.clean.word_counts import compiled
 
 # Spaces that render like a space: no-break, en/em/thin/hair, narrow no-break, ideographic...
@@ -93,16 +94,17 @@ def _pieces_are_blocks(text: str, pieces: list[str]) -> bool:
     return text.count("\n") == 2 * (len(pieces) - 1) and "" not in pieces and _collapsed(text, pieces)
 
 
-# The compiled check's table of printable characters covers planes 0-2 (every script, the CJK extensions): for
-# all of Unicode it would take ~70 ms a process. A text holding a code point past it is checked in Python.
-_PRINTABLE_TABLE_SIZE = 0x30000
-
-
 @cache
 def _printable() -> np.ndarray:
-    """`str.isprintable` of each code point below _PRINTABLE_TABLE_SIZE (~10 ms, once per process)."""
-    characters = np.arange(_PRINTABLE_TABLE_SIZE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    return np.fromiter(map(str.isprintable, characters), dtype=np.bool_, count=_PRINTABLE_TABLE_SIZE)
+    """`str.isprintable` of each code point of planes 0-2 (for all of Unicode it would take ~70 ms to compute;
+    a text holding a code point past it is checked in Python): mapped from the table saved at install, else
+    computed once per process (~10-20 ms)."""
+    return printable_table()
+
+
+def warm_up() -> None:
+    """Load the printable table, e.g. once in a process that forks workers."""
+    _printable()
 
 
 def _stored_form(text: str) -> bool | None:

@@ -15,6 +15,7 @@ from types import ModuleType
 import numpy as np
 
 from pipeline.aot_builds import build_name, character_class_table, load_build
+from pipeline.clean import stop_tables, stopwords
 
 # Between two blocks of a page ('\x00': normalization removes control characters from stored text).
 SEPARATOR = 0
@@ -58,8 +59,16 @@ def word_characters() -> np.ndarray:
 
 @cache
 def _stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`computed_stop_table(stops)`, read from the install when `stops` is one of jusText's lists (see
+    pipeline.clean.stop_tables)."""
+    name = stopwords.list_name(stops)
+    saved = None if name is None else stop_tables.saved_table(name)
+    return computed_stop_table(stops) if saved is None else saved
+
+
+def computed_stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The stop list as word_kernels.stopword_counts reads it: bits, slot hashes, slot words, starts, letters.
-    Hashed a code point of every word at a time (a few ms a list, once per process and language)."""
+    Hashed a code point of every word at a time (~2.5-4 ms a list)."""
     words = sorted(stops)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     starts = np.zeros(len(words) + 1, dtype=np.int64)

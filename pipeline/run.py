@@ -28,7 +28,6 @@ from dataclasses import fields
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline import faultpoint, memory, storage
 from pipeline.chrome_counts import merge_shard_counts
@@ -50,9 +49,8 @@ from pipeline.schema import (
     page_row,
     rejection_row,
 )
-from pipeline.sink import dedup, publish
+from pipeline.sink import date_files, dedup, publish
 from pipeline.sink import manifest as manifest_file
-from pipeline.sink.language_files import LanguageFiles
 from pipeline.sink.parquet import (
     StagedParquetWriter,
     iter_batches,
@@ -434,8 +432,10 @@ def publish_date(config: RunConfig, run_id: str) -> dict[str, Any]:
         return publish_date_locked(config, run_id)
 
 
-def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None = None) -> dict[str, Any]:
-    """publish_date for a caller that already holds the date's lock."""
+def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None = None,
+                        pool: Executor | None = None) -> dict[str, Any]:
+    """publish_date for a caller that already holds the date's lock; with `pool`, its workers write the
+    date's files (pipeline.sink.date_files)."""
     work = work_dir(config, run_id)
     partition = partition_name(config.ingest_date)
     remote = storage.is_remote(config.output)
@@ -443,76 +443,32 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
         # No rename on object storage: write straight to the date's folders under names no other run uses;
         # nothing reads them until the manifest, written last, lists them.
         token = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-
-        def target(kind: str, *rest: str) -> tuple[str, str]:
-            *folders, name = rest
-            name = name.replace("part-", f"part-{token}-", 1)
-            return storage.join(config.output, kind, partition, *folders, name), "/".join([kind, *folders, name])
+        targets = date_files.Targets(config.output, partition, token)
     else:
         staging = os.path.join(work, "publish")
         publish.remove_tree(staging)
-
-        def target(kind: str, *rest: str) -> tuple[str, str]:
-            return os.path.join(staging, kind, *rest), os.path.join(kind, *rest)
+        targets = date_files.Targets(staging)
 
     shard_files = storage.glob_files(work, "shard-*.languages.parquet")
     dropped = dedup.find_dropped(shard_files)
     memory.release_freed()  # the slices' key sets, before the article files' buffers
-    duplicates, duplicate_ids = dropped.duplicates, dropped.reused
-
-    written_by_language: Counter = Counter()
-    articles = LanguageFiles(lambda language, name: target("articles", f"language={language}", name))
-    try:
-        for file_index, path in enumerate(shard_files):
-            written_by_file: Counter = Counter()  # this file's; spilled for the manifest (pipeline.sink.manifest)
-            drops = dropped.rows[file_index] if dropped.any_in(file_index) else None
-            offset = 0
-            for batch in iter_batches([path]):
-                table = pa.Table.from_batches([batch])
-                rows = range(offset, offset + table.num_rows)
-                offset += table.num_rows
-                if drops is not None:
-                    table = table.filter(pa.array([not drops[row] for row in rows]))
-                for language in pc.unique(table["language"]).to_pylist():
-                    part = table.filter(pc.equal(table["language"], language))
-                    articles.add(language, part)
-                    written_by_language[language] += part.num_rows
-                    written_by_file.update(part["source_file"].to_pylist())
-            manifest_file.write_file_counts(path, written_by_file)
-        outputs = articles.close()
-    except BaseException:
-        articles.abort()
-        raise
-    if not remote:
-        os.makedirs(os.path.join(staging, "articles"), exist_ok=True)
-
+    duplicates = dropped.duplicates
     quarantine_files = [storage.join(work, "discover.quarantine.parquet")]
     quarantine_files += storage.glob_files(work, "shard-*.ingest.quarantine.parquet")
     quarantine_files += storage.glob_files(work, "shard-*.clean.quarantine.parquet")
     quarantine_files += storage.glob_files(work, "shard-*.language.quarantine.parquet")
-    quarantined_by_reason: Counter = Counter()
-    quarantined_at_publish: Counter = Counter()
-    quarantine_path, quarantine_relative = target("quarantine", "part-00000.parquet")
-    with StagedParquetWriter(quarantine_path, QUARANTINE_SCHEMA) as writer:
-        for path in quarantine_files:
-            quarantined_by_file: Counter = Counter()
-            for batch in iter_batches([path]):
-                table = pa.Table.from_batches([batch])
-                writer.write_table(table)
-                quarantined_by_reason.update(table["reason"].to_pylist())
-                quarantined_by_file.update(table["source_file"].to_pylist())
-            manifest_file.write_file_counts(path, quarantined_by_file)
-        for doc_id, (source_file, body) in duplicate_ids.items():
-            writer.write(rejection_row(Rejection(doc_id, source_file, "dedup", "duplicate_id",
-                                                 f"{source_file}: doc_id {doc_id!r} already used by another document "
-                                                 "with different text", body.encode("utf-8"))))
-            quarantined_by_reason["duplicate_id"] += 1
-            quarantined_at_publish[source_file] += 1
-    outputs.append({"path": quarantine_relative, "rows": writer.rows_written})
+    articles, quarantine = _write_date_files(shard_files, dropped, quarantine_files, targets, config.workers, pool)
+    if not remote:
+        os.makedirs(os.path.join(staging, "articles"), exist_ok=True)
+    outputs = [output for _, output in sorted((position, output) for written in articles
+                                              for position, output in zip(written.positions, written.outputs,
+                                                                          strict=True))]
+    outputs.append(quarantine.output)
+    written_by_language = sum((written.by_language for written in articles), Counter())
 
     duplicates_by_file = Counter(source_file for source_file, _ in duplicates.values())
-    manifest = _manifest(config, run_id, work, started_at, written_by_language, quarantined_by_reason,
-                         quarantined_at_publish, duplicates, duplicates_by_file, outputs)
+    manifest = _manifest(config, run_id, work, started_at, written_by_language, quarantine.by_reason,
+                         quarantine.at_publish, duplicates, duplicates_by_file, outputs)
     if remote:
         scratch = storage.scratch_dir()
         try:
@@ -533,6 +489,26 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
     _remove_if_empty(os.path.dirname(work))
     _remove_if_empty(os.path.dirname(os.path.dirname(work)))
     return _without_inputs(manifest)
+
+
+def _write_date_files(shard_files: list[str], dropped: dedup.Dropped, quarantine_files: list[str],
+                      targets: date_files.Targets, workers: int, pool: Executor | None,
+                      ) -> tuple[list[date_files.ArticlesWritten], date_files.QuarantineWritten]:
+    """The date's article files and quarantine file, in this process or as tasks of the pool: the quarantine
+    task first, then one task per set of languages, each set of about equal weight (staged rows times the
+    staged bytes per row; the quarantine's staged bytes)."""
+    quarantine_arguments = (quarantine_files, dropped.reused, shard_files, dropped.rows, targets)
+    if pool is None:
+        articles = date_files.write_articles(shard_files, dropped.rows, targets)
+        return [articles], date_files.write_quarantine(*quarantine_arguments)
+    rows = date_files.staged_language_rows(shard_files)
+    bytes_per_row = date_files.staged_bytes(shard_files) / max(sum(rows.values()), 1)
+    weights = {language: count * bytes_per_row for language, count in rows.items()}
+    sets = date_files.language_sets(weights, date_files.staged_bytes(quarantine_files), workers)
+    quarantine = pool.submit(date_files.write_quarantine, *quarantine_arguments)
+    articles = [pool.submit(date_files.write_articles, shard_files, dropped.rows, targets, languages)
+                for languages in sets]
+    return [future.result() for future in articles], quarantine.result()
 
 
 def _manifest(config: RunConfig, run_id: str, work: str, started_at: str | None, written_by_language: Counter,
@@ -661,9 +637,8 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
                 _map_stage(clean_and_detect_shard, config, run_id, shards, "clean", progress)
             else:
                 _clean_parts(config, run_id, ingested, progress, pool)
-                pool.shutdown(wait=False)  # the workers exit while this process publishes
             faultpoint.reached("stage")
-            return publish_date_locked(config, run_id, started_at)
+            return publish_date_locked(config, run_id, started_at, pool)
 
 
 @contextlib.contextmanager

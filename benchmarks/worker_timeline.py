@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path.cwd()))
 # Stages the main process runs alone, tasks the workers run, and the workers' start-up.
 MAIN_STAGES = ("plan_shards", "learn_site_chrome", "publish_date_locked")
 WORKER_TASKS = ("ingest_shard", "clean_and_detect_part", "clean_and_detect_shard")
+# Publishing's tasks (pipeline.sink.date_files), run by the workers where the pipeline has them.
+PUBLISH_TASKS = ("write_quarantine", "write_articles")
 WORKER_START = "_prepare_worker"
 
 
@@ -71,15 +73,15 @@ def replay(entries: list[tuple[int, str, str, float, float, float]], main_pid: i
     phase = max([plan, *warm_ups, (plan + sum(warm_ups)) / workers])
     clock = start_cpu + plan
     free = [start_cpu + phase] * workers
-    for stage, serial_after in (("ingest_shard", "learn_site_chrome"),
-                                ("clean_and_detect_part", "publish_date_locked")):
-        tasks = sorted((e for e in entries if e[1] == stage and e[0] != main_pid), key=lambda e: e[3])
+    for stages, serial_after in ((("ingest_shard",), "learn_site_chrome"), (("clean_and_detect_part",), None),
+                                 (PUBLISH_TASKS, "publish_date_locked")):
+        tasks = sorted((e for e in entries if e[1] in stages and e[0] != main_pid), key=lambda e: e[3])
         free = [max(at, clock) for at in free]
         for task in tasks:
             first = free.index(min(free))
             free[first] += task[5]
         clock = max([clock, *free]) if tasks else clock
-        clock += serial[serial_after]
+        clock += serial[serial_after] if serial_after else 0.0
     return clock + max(other, 0.0)
 
 
@@ -97,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         log = handle.name
     for name in (*MAIN_STAGES, *WORKER_TASKS, WORKER_START):
         _record(run, name, log, origin)
+    date_files = getattr(run, "date_files", None)
+    for name in PUBLISH_TASKS if date_files else ():
+        _record(date_files, name, log, origin)
     imports_cpu = _cpu()
     code = cli_main(["run", *args.inputs, "--out", args.out, "--date", "2000-01-01", "--workers", str(args.workers)])
     wall = time.time() - origin

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path.cwd()))
 MAIN_STAGES = ("plan_shards", "learn_site_chrome", "publish_date_locked")
 WORKER_TASKS = ("ingest_shard", "clean_and_detect_part", "clean_and_detect_shard")
 # Publishing's tasks (pipeline.sink.date_files), run by the workers where the pipeline has them.
-PUBLISH_TASKS = ("write_quarantine", "write_articles")
+PUBLISH_TASKS = ("_write_quarantine_and_inputs", "write_articles")
 WORKER_START = "_prepare_worker"
 
 
@@ -43,7 +43,7 @@ def _record(module: object, name: str, log: str, origin: float) -> None:
     """Wrap module.name so that every call appends (pid, name, int args, start, wall, cpu) to `log`. The
     wrapper keeps the function's name, so a pool pickles it by reference and its workers run it too."""
     function = getattr(module, name, None)
-    if function is None:  # an older version of the pipeline
+    if function is None:  # an older version of the pipeline, or the task lives in another module
         return
 
     def recorded(*args, **kwargs):
@@ -99,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         log = handle.name
     for name in (*MAIN_STAGES, *WORKER_TASKS, WORKER_START):
         _record(run, name, log, origin)
-    date_files = getattr(run, "date_files", None)
-    for name in PUBLISH_TASKS if date_files else ():
-        _record(date_files, name, log, origin)
+    for name in PUBLISH_TASKS:
+        _record(run, name, log, origin)
+        _record(getattr(run, "date_files", None), name, log, origin)
     imports_cpu = _cpu()
     code = cli_main(["run", *args.inputs, "--out", args.out, "--date", "2000-01-01", "--workers", str(args.workers)])
     wall = time.time() - origin

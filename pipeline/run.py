@@ -474,8 +474,9 @@ def publish_date_locked(config: RunConfig, run_id: str, started_at: str | None =
 
 def _write_date(config: RunConfig, run_id: str, work: str, targets: date_files.Targets, local: str,
                 started_at: str | None, pool: Executor | None) -> dict[str, Any]:
-    """Decide which staged articles are published (dedup), write the date's files, in this process or as tasks
-    of the pool (`_date_file_tasks`); returns the date's manifest, its `inputs` encoded under `local`."""
+    """Decide which staged articles are published (dedup, here), then write the date's files, in this process
+    or as tasks of the pool: the quarantine task first, then one task per set of languages of about equal
+    weight (pipeline.sink.date_files). Returns the date's manifest, its `inputs` encoded under `local`."""
     shard_files = storage.glob_files(work, "shard-*.languages.parquet")
     dropped = dedup.find_dropped(shard_files)
     memory.release_freed()  # the slices' key sets, before the article files' buffers
@@ -485,15 +486,15 @@ def _write_date(config: RunConfig, run_id: str, work: str, targets: date_files.T
     quarantine_files += storage.glob_files(work, "shard-*.language.quarantine.parquet")
     duplicates_by_file = Counter(source_file for source_file, _ in dropped.duplicates.values())
     inputs_path = os.path.join(local, "manifest.inputs")
-    quarantine_task = (_write_quarantine_and_inputs, work, quarantine_files, dropped.reused, shard_files,
-                       dropped.rows, targets, duplicates_by_file, inputs_path)
+    quarantine_arguments = (work, quarantine_files, dropped.reused, shard_files, dropped.rows, targets,
+                            duplicates_by_file, inputs_path)
     if pool is None:
         articles = [date_files.write_articles(shard_files, dropped.rows, targets)]
-        quarantine, entries, seen = quarantine_task[0](*quarantine_task[1:])
+        quarantine, entries, seen = _write_quarantine_and_inputs(*quarantine_arguments)
     else:
         sets = date_files.language_sets(_language_weights(shard_files), _quarantine_weight(work, quarantine_files),
                                         config.workers)
-        quarantine_future = pool.submit(*quarantine_task)
+        quarantine_future = pool.submit(_write_quarantine_and_inputs, *quarantine_arguments)
         futures = [pool.submit(date_files.write_articles, shard_files, dropped.rows, targets, languages)
                    for languages in sets]
         articles = [future.result() for future in futures]

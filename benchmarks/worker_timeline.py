@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path.cwd()))
 # Stages the main process runs alone, tasks the workers run, and the workers' start-up.
 MAIN_STAGES = ("plan_shards", "learn_site_chrome", "publish_date_locked")
 WORKER_TASKS = ("ingest_shard", "clean_and_detect_part", "clean_and_detect_shard")
+# Publishing's tasks (pipeline.sink.date_files), run by the workers where the pipeline has them.
+PUBLISH_TASKS = ("_write_quarantine_and_inputs", "write_articles")
 WORKER_START = "_prepare_worker"
 
 
@@ -41,7 +43,7 @@ def _record(module: object, name: str, log: str, origin: float) -> None:
     """Wrap module.name so that every call appends (pid, name, int args, start, wall, cpu) to `log`. The
     wrapper keeps the function's name, so a pool pickles it by reference and its workers run it too."""
     function = getattr(module, name, None)
-    if function is None:  # an older version of the pipeline
+    if function is None:  # an older version of the pipeline, or the task lives in another module
         return
 
     def recorded(*args, **kwargs):
@@ -71,15 +73,15 @@ def replay(entries: list[tuple[int, str, str, float, float, float]], main_pid: i
     phase = max([plan, *warm_ups, (plan + sum(warm_ups)) / workers])
     clock = start_cpu + plan
     free = [start_cpu + phase] * workers
-    for stage, serial_after in (("ingest_shard", "learn_site_chrome"),
-                                ("clean_and_detect_part", "publish_date_locked")):
-        tasks = sorted((e for e in entries if e[1] == stage and e[0] != main_pid), key=lambda e: e[3])
+    for stages, serial_after in ((("ingest_shard",), "learn_site_chrome"), (("clean_and_detect_part",), None),
+                                 (PUBLISH_TASKS, "publish_date_locked")):
+        tasks = sorted((e for e in entries if e[1] in stages and e[0] != main_pid), key=lambda e: e[3])
         free = [max(at, clock) for at in free]
         for task in tasks:
             first = free.index(min(free))
             free[first] += task[5]
         clock = max([clock, *free]) if tasks else clock
-        clock += serial[serial_after]
+        clock += serial[serial_after] if serial_after else 0.0
     return clock + max(other, 0.0)
 
 
@@ -97,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         log = handle.name
     for name in (*MAIN_STAGES, *WORKER_TASKS, WORKER_START):
         _record(run, name, log, origin)
+    for name in PUBLISH_TASKS:
+        _record(run, name, log, origin)
+        _record(getattr(run, "date_files", None), name, log, origin)
     imports_cpu = _cpu()
     code = cli_main(["run", *args.inputs, "--out", args.out, "--date", "2000-01-01", "--workers", str(args.workers)])
     wall = time.time() - origin

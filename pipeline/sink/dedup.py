@@ -32,9 +32,6 @@ class Dropped:
     duplicates: dict[str, tuple[str, str]]
     reused: dict[str, tuple[str, str]]
 
-    def any_in(self, file_index: int) -> bool:
-        return any(self.rows[file_index])
-
 
 def find_dropped(paths: list[str]) -> Dropped:
     """The rows of the staged article files (in their order) that publishing drops, and why."""

@@ -3,15 +3,17 @@
 A run over 200,000 small files lists 200,000 inputs. Held as dicts, with a Counter of rows per file for
 each of its counts, and serialized in one string, they took the publishing process up by hundreds of MB.
 Instead, publishing spills each shard's rows per file to the work directory (`write_file_counts`), and the
-entries are rebuilt shard by shard (`input_entries`) while the JSON encoder writes them.
+entries are rebuilt shard by shard (`input_entries`) while the JSON encoder writes them to a file of their
+own (`write_encoded`), which the manifest's writer copies in (`EncodedList`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
@@ -24,16 +26,13 @@ LINES_PER_WRITE = 1_000
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-class StreamedList:
-    """A JSON array whose items are made while `write_manifest` writes them, so that they are never all in
-    memory."""
+class EncodedList:
+    """A JSON array whose items `write_encoded` wrote to a local file beforehand (in another process, say):
+    `write_manifest` copies them in."""
 
-    def __init__(self, items: Callable[[], Iterator[Any]], length: int) -> None:
-        self._items = items
+    def __init__(self, path: str, length: int) -> None:
+        self.path = path
         self._length = length
-
-    def __iter__(self) -> Iterator[Any]:
-        return self._items()
 
     def __len__(self) -> int:
         return self._length
@@ -41,26 +40,35 @@ class StreamedList:
 
 def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
     """Write the manifest to a local file (temporary, then renamed): as storage.write_json would (indent 1,
-    UTF-8) but a StreamedList's items one per line, made as they are written. One line per input file is
-    what a reader greps for, and each line goes through json's C encoder: its indenting encoder is pure
-    Python (~4x slower), and a run over 200,000 files lists 200,000 inputs."""
+    UTF-8) but an EncodedList's items one per line. One line per input file is what a
+    reader greps for, and each line goes through json's C encoder: its indenting encoder is pure Python
+    (~4x slower), and a run over 200,000 files lists 200,000 inputs."""
     temporary = f"{path}.tmp{os.getpid()}"
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write("{")
         for number, (key, value) in enumerate(manifest.items()):
             handle.write(f"{',' if number else ''}\n {_encoded(key)}: ")
-            if not isinstance(value, StreamedList):
+            if not isinstance(value, EncodedList):
                 handle.write(json.dumps(value, indent=1, ensure_ascii=False, default=str).replace("\n", "\n "))
                 continue
-            handle.write("[")
-            items = iter(value)
-            separator = "\n  "
-            while chunk := list(islice(items, LINES_PER_WRITE)):
-                handle.write(separator + ",\n  ".join(map(_ONE_LINE.encode, chunk)))
-                separator = ",\n  "
+            handle.write("[\n  " if len(value) else "[")
+            with open(value.path, encoding="utf-8") as encoded:
+                shutil.copyfileobj(encoded, handle)
             handle.write("\n ]" if len(value) else "]")
         handle.write("\n}" if manifest else "}")
     os.replace(temporary, path)
+
+
+def write_encoded(path: str, items: Iterable[Any]) -> int:
+    """Encode `items` into a local file, one a line, as they come (a chunk of lines per write), for an
+    EncodedList; returns how many there were."""
+    count = 0
+    items = iter(items)
+    with open(path, "w", encoding="utf-8") as handle:
+        while chunk := list(islice(items, LINES_PER_WRITE)):
+            handle.write((",\n  " if count else "") + ",\n  ".join(map(_ONE_LINE.encode, chunk)))
+            count += len(chunk)
+    return count
 
 
 def _encoded(value: Any) -> str:

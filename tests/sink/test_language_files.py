@@ -73,3 +73,41 @@ def test_abort_leaves_no_file(tmp_path) -> None:
     files.add("de", _rows(5, 0))
     files.abort()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(("buffer_bytes", "rows_per_group", "groups_per_file", "rows_per_file"),
+                         [(1 << 30, 16_000, 64, 500_000), (3_000, 5, 3, 1_000_000), (1, 4, 1_000, 9),
+                          (6_000, 7, 2, 20)])
+def test_writers_of_language_sets_make_the_files_of_one_writer(tmp_path, buffer_bytes, rows_per_group,
+                                                               groups_per_file, rows_per_file) -> None:
+    """Each writer of a set of languages sees every row and writes only its own: together, byte for byte the
+    files one writer of every language makes, listed in its order once sorted by `positions`."""
+    rng = random.Random(11)
+    added = []
+    made = 0
+    for _ in range(80):
+        count = rng.randint(1, 9)
+        added.append((rng.choice(["de", "fr", "pl", "el", "fi"]), _rows(count, made)))
+        made += count
+
+    def written(folder: str, languages: frozenset[str] | None) -> LanguageFiles:
+        files = LanguageFiles(lambda language, name: (str(tmp_path / folder / language / name), f"{language}/{name}"),
+                              buffer_bytes, rows_per_group, groups_per_file, rows_per_file, languages)
+        for language, rows in added:
+            files.add(language, rows)
+        files.close()
+        return files
+
+    whole = written("whole", None)
+    sets = [frozenset({"de", "el"}), frozenset({"fr"}), frozenset({"pl", "fi"})]
+    parts = [written("sets", languages) for languages in sets]
+
+    merged = sorted((position, output["path"], output["rows"]) for files in parts
+                    for position, output in zip(files.positions, files.outputs, strict=True))
+    assert [(path, rows) for _, path, rows in merged] == [(o["path"], o["rows"]) for o in whole.outputs]
+    assert [position for position, *_ in merged] == list(range(len(whole.outputs)))
+    assert len(whole.outputs) >= 5
+    for output in whole.outputs:
+        assert (tmp_path / "sets" / output["path"]).read_bytes() == (tmp_path / "whole" / output["path"]).read_bytes()
+    assert sorted(p.relative_to(tmp_path / "sets") for p in (tmp_path / "sets").rglob("*.parquet")) == \
+        sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*.parquet"))

@@ -7,10 +7,12 @@ import json
 from collections import Counter
 
 from pipeline import storage
-from pipeline.sink.manifest import StreamedList, input_entries, write_manifest
+from pipeline.sink import manifest as manifest_file
+from pipeline.sink.manifest import EncodedList, input_entries, write_encoded, write_manifest
 
 
-def test_streamed_list_writes_the_whole_lists_json_an_item_per_line(tmp_path) -> None:
+def test_encoded_list_writes_the_whole_lists_json_an_item_per_line(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(manifest_file, "LINES_PER_WRITE", 2)
     items = [{"path": f"site/{n}.txt", "bytes": n, "balanced": True, "name": "ünï"} for n in range(5)]
     manifest = {"counts": {"written": 5, "by": {"en": 5}}, "inputs": items, "outputs": [{"path": "a\nb"}]}
     storage.write_json(str(tmp_path / "whole.json"), manifest)
@@ -21,16 +23,19 @@ def test_streamed_list_writes_the_whole_lists_json_an_item_per_line(tmp_path) ->
             pulled.append(item)
             yield item
 
-    write_manifest(str(tmp_path / "streamed.json"), {**manifest, "inputs": StreamedList(produce, len(items))})
+    assert write_encoded(str(tmp_path / "inputs"), produce()) == len(items)
+    write_manifest(str(tmp_path / "streamed.json"), {**manifest, "inputs": EncodedList(str(tmp_path / "inputs"),
+                                                                                       len(items))})
     streamed = (tmp_path / "streamed.json").read_text(encoding="utf-8")
     assert json.loads(streamed) == json.loads((tmp_path / "whole.json").read_text(encoding="utf-8")) == manifest
-    assert pulled == items  # made while writing, not before
+    assert pulled == items
     lines = streamed.splitlines()
     for item in items:  # an input per line, to grep
         assert lines.count("  " + json.dumps(item, ensure_ascii=False) + ("," if item is not items[-1] else "")) == 1
     # The rest as storage.write_json writes it: indent 1, UTF-8 as is.
     assert '\n "counts": {\n  "written": 5,\n  "by": {\n   "en": 5\n  }\n },' in streamed and "ünï" in streamed
-    write_manifest(str(tmp_path / "empty.json"), {"inputs": StreamedList(lambda: iter(()), 0)})
+    assert write_encoded(str(tmp_path / "none"), iter(())) == 0
+    write_manifest(str(tmp_path / "empty.json"), {"inputs": EncodedList(str(tmp_path / "none"), 0)})
     assert json.loads((tmp_path / "empty.json").read_text()) == {"inputs": []}
 
 

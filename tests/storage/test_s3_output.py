@@ -79,6 +79,16 @@ def test_cli_from_local_input_to_s3_output_reads_back_like_a_local_run(s3, local
     assert by_language == manifest["written_by_language"]
 
 
+def test_a_pool_publishing_to_s3_reads_back_like_a_local_run(s3, local_reference) -> None:
+    """With --workers, the pool's workers write the date's objects; the main process commits them."""
+    output = "s3://newsetl/cli-workers"
+    run_cli("run", str(SAMPLE_DIR), "--out", output, "--date", DATE, "--workers", "2")
+    manifest = assert_committed(output, DATE)
+    assert _rows(read.read_articles(output, DATE)) == _rows(read.read_articles(str(local_reference), DATE))
+    assert len(manifest["written_by_language"]) > 1
+    assert not _objects(f"{output}/_work") and not _objects(f"{output}/_locks")
+
+
 def test_rerun_replaces_the_date_and_a_crashed_rerun_changes_nothing_readers_see(s3, tmp_path) -> None:
     output = "s3://newsetl/rerun"
     first = write_files(tmp_path / "first", {f"site/{i}.txt": article_page(i) for i in range(4)})

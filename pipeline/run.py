@@ -53,6 +53,7 @@ from pipeline.schema import (
 from pipeline.sink import date_files, dedup, publish
 from pipeline.sink import manifest as manifest_file
 from pipeline.sink.parquet import (
+    WORK_COMPRESSION,
     StagedParquetWriter,
     iter_batches,
     iter_row_range,
@@ -87,6 +88,11 @@ def _shard_path(work: str, index: int, what: str) -> str:
     return storage.join(work, f"shard-{index:05d}.{what}")
 
 
+def _work_file(path: str, schema: pa.Schema) -> StagedParquetWriter:
+    """A Parquet file of the run's work directory: read by the next stages only, so compressed for speed."""
+    return StagedParquetWriter(path, schema, compression=WORK_COMPRESSION)
+
+
 def _write_json(path: str, data: Any) -> None:
     """A work-directory file: compact JSON, read by the run's stages only (planning writes one entry per input
     file); locally a temporary file renamed into place."""
@@ -111,7 +117,7 @@ def plan_shards(config: RunConfig, run_id: str) -> list[int]:
     rejections: list[Rejection] = []
     for item in discover(config.inputs):
         (rejections if isinstance(item, Rejection) else files).append(item)
-    with StagedParquetWriter(storage.join(work, "discover.quarantine.parquet"), QUARANTINE_SCHEMA) as writer:
+    with _work_file(storage.join(work, "discover.quarantine.parquet"), QUARANTINE_SCHEMA) as writer:
         for rejection in rejections:
             writer.write(rejection_row(rejection))
     _write_json(storage.join(work, "discover.json"), {
@@ -201,9 +207,9 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     limits = Limits(config.max_page_bytes, config.max_archive_bytes, config.max_archive_ratio)
     file_stats = []
     pages = quarantined = 0
-    with StagedParquetWriter(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
-            StagedParquetWriter(_shard_path(work, index, "ingest.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects, \
-            StagedParquetWriter(_shard_path(work, index, "counted.parquet"), COUNTED_SCHEMA) as counted:
+    with _work_file(_shard_path(work, index, "pages.parquet"), PAGE_SCHEMA) as page_writer, \
+            _work_file(_shard_path(work, index, "ingest.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects, \
+            _work_file(_shard_path(work, index, "counted.parquet"), COUNTED_SCHEMA) as counted:
         for fields in plan["files"]:
             input_file = InputFile(**fields)
             digest = FileDigest()
@@ -234,7 +240,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,
                                "documents_seen": seen})
     site_chrome_counts = counter.to_table()
-    with StagedParquetWriter(_shard_path(work, index, "counts.parquet"), site_chrome.COUNTS_SCHEMA) as writer:
+    with _work_file(_shard_path(work, index, "counts.parquet"), site_chrome.COUNTS_SCHEMA) as writer:
         writer.write_table(site_chrome_counts)
     _write_json(_shard_path(work, index, "files.json"), file_stats)
     memory.release_freed()  # a pool worker goes on to other shards and to cleaning
@@ -310,8 +316,8 @@ def detect_language_shard(config: RunConfig, run_id: str, index: int) -> dict[st
     work = work_dir(config, run_id)
     languages: Counter = Counter()
     quarantined = 0
-    with StagedParquetWriter(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer, \
-            StagedParquetWriter(_shard_path(work, index, "language.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
+    with _work_file(_shard_path(work, index, "languages.parquet"), ARTICLE_SCHEMA) as writer, \
+            _work_file(_shard_path(work, index, "language.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
         for batch in iter_batches([_shard_path(work, index, "articles.parquet")]):
             tagged, rejections = _tagged(batch)
             for rejection in rejections:
@@ -366,8 +372,8 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
     articles = quarantined = 0
     prefix = "" if part is None else f"p{part:04d}."
     pages_path = _shard_path(work, index, "pages.parquet")
-    with StagedParquetWriter(_shard_path(work, index, prefix + output_name), ARTICLE_SCHEMA) as writer, \
-            StagedParquetWriter(_shard_path(work, index, prefix + "clean.quarantine.parquet"),
+    with _work_file(_shard_path(work, index, prefix + output_name), ARTICLE_SCHEMA) as writer, \
+            _work_file(_shard_path(work, index, prefix + "clean.quarantine.parquet"),
                                 QUARANTINE_SCHEMA) as rejects:
         for row in iter_rows(pages_path) if rows is None else iter_row_range(pages_path, *rows):
             page = page_from_row(row)

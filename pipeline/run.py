@@ -373,8 +373,7 @@ def _clean(config: RunConfig, work: str, index: int, *, detect: bool, output_nam
     prefix = "" if part is None else f"p{part:04d}."
     pages_path = _shard_path(work, index, "pages.parquet")
     with _work_file(_shard_path(work, index, prefix + output_name), ARTICLE_SCHEMA) as writer, \
-            _work_file(_shard_path(work, index, prefix + "clean.quarantine.parquet"),
-                                QUARANTINE_SCHEMA) as rejects:
+            _work_file(_shard_path(work, index, prefix + "clean.quarantine.parquet"), QUARANTINE_SCHEMA) as rejects:
         for row in iter_rows(pages_path) if rows is None else iter_row_range(pages_path, *rows):
             page = page_from_row(row)
             try:

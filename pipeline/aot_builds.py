@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -68,12 +68,24 @@ def character_class_path(character_class: str, folder: Path = PACKAGE_DIR) -> Pa
 
 
 def save_character_class_table(character_class: str, folder: Path = PACKAGE_DIR) -> Path:
-    """Save the table of `character_class` into `folder` (atomically: a reader sees a whole file or none)."""
-    path = character_class_path(character_class, folder)
+    """Save the table of `character_class` into `folder`."""
+    return save_array(character_class_path(character_class, folder), _computed(character_class))
+
+
+def save_array(path: Path, array: np.ndarray) -> Path:
+    """`np.save` atomically, through a temporary file renamed into place: a process mapping the saved files
+    while another installs them reads a whole file or none."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npy")
-    np.save(temporary, _computed(character_class), allow_pickle=False)
+    np.save(temporary, array, allow_pickle=False)
     os.replace(temporary, path)
     return path
+
+
+def remove_stale(folder: Path, prefix: str, kept: Callable[[str], bool]) -> None:
+    """Remove the files named `prefix*` in `folder` whose names `kept` rejects: what other versions saved."""
+    for stale in folder.glob(f"{prefix}*"):
+        if not kept(stale.name):
+            stale.unlink()
 
 
 def _computed(character_class: str) -> np.ndarray:

@@ -22,11 +22,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
-from pipeline.aot_builds import build_name, load_build
+from pipeline.aot_builds import PACKAGE_DIR, build_name, load_build, save_array
 
 # Compiled kernels are cached on disk so that each new worker process (every Airflow task is one)
 # loads them instead of compiling again; the cache must live somewhere writable even when the code
@@ -66,8 +67,6 @@ class _Model:
 _MODEL_FORMAT = 3
 _ARRAYS = ("probs", "normalized", "upper", "slot_keys", "slot_rows")
 MODEL_PREFIX = "_langid_model_"
-# Where `python -m pipeline.langid_build` installs the model's arrays, beside the kernels' build.
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 @cache
@@ -75,7 +74,7 @@ def _model() -> _Model:
     """The model from its saved arrays: those installed beside the kernels' build, else those an earlier
     process cached. Building it means parsing 55 JSON profiles and normalizing every BMP code point in
     Python, seconds that every new process (every worker, every Airflow task) would pay again."""
-    for folder in (PACKAGE_DIR, os.environ["NUMBA_CACHE_DIR"]):
+    for folder in (str(PACKAGE_DIR), os.environ["NUMBA_CACHE_DIR"]):  # where langid_build installs them, or a cache
         with contextlib.suppress(OSError, ValueError):
             return _load_model(folder)
     model = build_model()
@@ -106,9 +105,7 @@ def save_model(model: _Model, folder: str) -> None:
     os.makedirs(folder, exist_ok=True)
     arrays = {"languages": np.array(model.languages), **{name: getattr(model, name) for name in _ARRAYS}}
     for name, path in model_paths(folder).items():
-        temporary = f"{path}.{os.getpid()}.tmp.npy"
-        np.save(temporary, arrays[name], allow_pickle=False)
-        os.replace(temporary, path)
+        save_array(Path(path), arrays[name])
 
 
 def build_model() -> _Model:

@@ -12,14 +12,13 @@ build unused, not wrong; builds under other names are removed.
 
 from __future__ import annotations
 
-import glob
 import os
 import sys
 import warnings
 from pathlib import Path
 from types import ModuleType
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from pipeline.aot_builds import PACKAGE_DIR, remove_stale
 
 
 def build(output_dir: Path = PACKAGE_DIR) -> Path:
@@ -39,9 +38,7 @@ def save_model(output_dir: Path = PACKAGE_DIR) -> Path:
 
     paths = langid.model_paths(str(output_dir))
     langid.save_model(langid.build_model(), str(output_dir))
-    for stale in glob.glob(str(output_dir / f"{langid.MODEL_PREFIX}*")):
-        if stale not in paths.values():
-            os.remove(stale)
+    remove_stale(output_dir, langid.MODEL_PREFIX, {os.path.basename(path) for path in paths.values()}.__contains__)
     return Path(paths["languages"]).parent
 
 
@@ -75,9 +72,7 @@ def _compile(name: str, kernels: ModuleType, output_dir: Path, prefix: str) -> P
             compiler.export(function, signature)(getattr(kernels, function).py_func)
         compiler.compile()
     built = output_dir / compiler.output_file
-    for stale in glob.glob(str(output_dir / f"{prefix}*")):
-        if not os.path.basename(stale).startswith(name + "."):
-            os.remove(stale)
+    remove_stale(output_dir, prefix, lambda saved: saved.startswith(name + "."))
     return built
 
 
@@ -127,10 +122,8 @@ def save_character_classes(output_dir: Path = PACKAGE_DIR) -> Path:
     from pipeline import aot_builds
 
     names = (*aot_builds.CHARACTER_CLASSES, aot_builds.PRINTABLE)
-    saved = [aot_builds.save_character_class_table(name, output_dir) for name in names]
-    for stale in glob.glob(str(output_dir / f"{aot_builds.CHARACTER_CLASS_PREFIX}*")):
-        if Path(stale) not in saved:
-            os.remove(stale)
+    saved = {aot_builds.save_character_class_table(name, output_dir).name for name in names}
+    remove_stale(output_dir, aot_builds.CHARACTER_CLASS_PREFIX, saved.__contains__)
     return output_dir
 
 

@@ -11,7 +11,6 @@ loader is asked, as before.
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
 import json
 import os
@@ -19,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.aot_builds import PACKAGE_DIR
+from pipeline.aot_builds import PACKAGE_DIR, remove_stale
 
 PREFIX = "_date_names_"
 MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july",
@@ -72,7 +71,5 @@ def save(folder: Path = PACKAGE_DIR) -> Path:
     temporary.write_text(json.dumps({lang: info for lang, info in infos.items() if info}, ensure_ascii=False),
                          encoding="utf-8")
     os.replace(temporary, path)
-    for stale in glob.glob(str(folder / f"{PREFIX}*")):
-        if stale != str(path):
-            os.remove(stale)
+    remove_stale(folder, PREFIX, lambda saved: saved == path.name)
     return path

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.aot_builds import PACKAGE_DIR, build_name
+from pipeline.aot_builds import PACKAGE_DIR, build_name, remove_stale, save_array
 
 PREFIX = "_stop_tables_"
 # Every list's lines (UTF-8, joined by newlines) and its table's arrays as word_counts._stop_table returns
@@ -122,15 +122,6 @@ def save(folder: Path = PACKAGE_DIR) -> Path | None:
     offsets = np.zeros((len(lengths) + 1, len(PARTS)), dtype=np.int64)
     np.cumsum(lengths, axis=0, out=offsets[1:])
     arrays = {part: np.concatenate(pieces[part]) for part in PARTS} | {OFFSETS: offsets}
-    saved = [_save_atomically(part_path(part, folder), array) for part, array in arrays.items()]
-    for stale in glob.glob(str(folder / f"{PREFIX}*")):
-        if Path(stale) not in saved:
-            os.remove(stale)
+    saved = [save_array(part_path(part, folder), array) for part, array in arrays.items()]
+    remove_stale(folder, PREFIX, {path.name for path in saved}.__contains__)
     return saved[-1]
-
-
-def _save_atomically(path: Path, array: np.ndarray) -> Path:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npy")
-    np.save(temporary, array, allow_pickle=False)
-    os.replace(temporary, path)
-    return path

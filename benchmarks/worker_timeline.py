@@ -31,7 +31,7 @@ MAIN_STAGES = ("plan_shards", "learn_site_chrome", "publish_date_locked")
 WORKER_TASKS = ("ingest_shard", "clean_and_detect_part", "clean_and_detect_shard")
 # Publishing's tasks (pipeline.sink.date_files), run by the workers where the pipeline has them.
 PUBLISH_TASKS = ("_write_quarantine_and_inputs", "write_articles")
-WORKER_START = "_prepare_worker"
+WORKER_START = "_exit_with_parent"
 
 
 def _cpu() -> float:

@@ -674,14 +674,14 @@ def run_pipeline(config: RunConfig, run_id: str | None = None,
             faultpoint.reached("stage")
         # Cleaning's workers exit, and what it left in them (the language model, their heaps) with them:
         # publishing's own workers start from this process: on 0.6 GB they peak at ~130 MB instead of ~210.
-        with _worker_pool(config.workers, _exit_with_parent) as pool:
+        with _worker_pool(config.workers) as pool:
             return publish_date_locked(config, run_id, started_at, pool)
 
 
 @contextlib.contextmanager
-def _worker_pool(workers: int, initializer: Callable[[int], None] | None = None) -> Iterator[Executor | None]:
-    """A pool of `workers` processes for the stages up to cleaning (or, with another `initializer`, for
-    publishing), or None to run in this process.
+def _worker_pool(workers: int) -> Iterator[Executor | None]:
+    """A pool of `workers` processes, tied to this one's life (`_exit_with_parent`), or None to run in this
+    process.
 
     What every worker would otherwise load for itself, at its start and at its first pages (the cleaning and
     reading modules and their patterns, the date parser's tables, the language model and kernels:
@@ -700,19 +700,12 @@ def _worker_pool(workers: int, initializer: Callable[[int], None] | None = None)
     # with this process.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=initializer or _prepare_worker,
-                                 initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
             for _ in range(workers):  # a pool starts its processes on demand: demand them now
                 pool.submit(int)
             yield pool
     finally:
         gc.unfreeze()
-
-
-def _prepare_worker(parent: int) -> None:
-    """A pool worker's start: tie its life to the run's process (`parent`); what the stages load, it
-    inherited (see _worker_pool)."""
-    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:

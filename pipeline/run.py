@@ -146,11 +146,11 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
     limit = max(config.max_shards, 1)
     target = max(config.target_shard_bytes, -(-total // limit))
     max_docs = max(config.max_docs_per_shard, -(-len(files) // limit))
-    # With several workers, ingestion is spread too: about `shards_per_worker` shards each, of at least
-    # MIN_SHARD_BYTES. The site-chrome counts do not depend on the cut (pipeline.counted_pages); which
-    # pages pass max_docs_per_shard would, so only shards whose documents planning bounds (one-page files,
-    # counted JSONL lines), which the packing keeps under the cap, are cut.
-    piece = max(MIN_SHARD_BYTES, -(-total // (config.workers * config.shards_per_worker)))
+    # With several workers, ingestion is spread too: equal pieces of at least MIN_SHARD_BYTES, a whole number
+    # of rounds of `shards_per_worker` each. The site-chrome counts do not depend on the cut
+    # (pipeline.counted_pages); which pages pass max_docs_per_shard would, so only shards whose documents
+    # planning bounds (one-page files, counted JSONL lines), which the packing keeps under the cap, are cut.
+    piece = _piece_bytes(files, target, config)
     range_bytes = target if config.workers <= 1 else min(target, piece)
     files = [part for input_file in files for part in split.cut(input_file, range_bytes, config.max_docs_per_shard)]
     # Uneven sizes (a few huge files) fragment the packing past the limit: widen the shards until it fits.
@@ -158,9 +158,24 @@ def group_into_shards(files: list[InputFile], config: RunConfig) -> list[list[In
         target, max_docs = target * 2, max_docs * 2
     if config.workers <= 1:
         return shards
-    finer = [part for shard in shards
-             for part in (_pack(shard, piece + _slack(shard), max_docs) if all(map(_bounded, shard)) else [shard])]
+    if all(map(_bounded, files)):  # pieces of the whole input, not of each shard: no short piece per shard
+        finer = _pack(files, piece + _slack(files), max_docs)
+    else:
+        finer = [part for shard in shards
+                 for part in (_pack(shard, piece + _slack(shard), max_docs) if all(map(_bounded, shard)) else [shard])]
     return finer if len(finer) <= limit else shards
+
+
+def _piece_bytes(files: list[InputFile], target: int, config: RunConfig) -> int:
+    """Bytes of one piece when `workers` processes share the input: equal pieces, as many as the shard size
+    and document cap need, rounded up to a whole number of rounds of `workers * shards_per_worker` tasks, so
+    that no round ends with a short task beside an idle slot (Airflow maps clean over the shards as cut)."""
+    slots = max(config.workers * config.shards_per_worker, 1)
+    total = sum(f.size for f in files)
+    documents = sum(f.lines or 1 for f in files)
+    needed = max(-(-total // max(target, 1)), -(-documents // max(config.max_docs_per_shard, 1)), 1)
+    pieces = -(-needed // slots) * slots
+    return max(MIN_SHARD_BYTES, -(-total // pieces))
 
 
 def _slack(files: list[InputFile]) -> int:

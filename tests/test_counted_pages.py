@@ -132,6 +132,22 @@ def test_one_shard_per_worker_leaves_no_sliver_of_leftovers(tmp_path: Path) -> N
         assert max(shard_bytes) - min(shard_bytes) < workers * max(sizes)
 
 
+def test_pieces_of_an_input_over_the_shard_size_are_equal_and_fill_whole_rounds(tmp_path: Path) -> None:
+    """1.7 shard sizes of one-page files: Airflow's two slots get two equal shards (not a full one, a short
+    one and the rest, three tasks of which the third runs alone), the CLI's 2 x 2 four."""
+    files = [InputFile(path=f"/in/{i}.txt", root="/in", relative=f"{i}.txt", size=5_000 + 97 * (i % 31), kind="text")
+             for i in range(3_500)]  # ~19 MB
+    config = RunConfig(inputs=("/in",), output=str(tmp_path), ingest_date=DATE, target_shard_bytes=11 * 1024**2)
+    for workers, per_worker, expected in ((2, 1, 2), (2, 2, 4), (3, 1, 3), (1, 2, 2)):
+        shards = group_into_shards(files, dataclasses.replace(config, workers=workers, shards_per_worker=per_worker))
+        assert [f for shard in shards for f in shard] == files
+        shard_bytes = [sum(f.size for f in shard) for shard in shards]
+        assert len(shards) == expected, shard_bytes
+        assert max(shard_bytes) <= config.target_shard_bytes
+        if workers > 1:
+            assert max(shard_bytes) - min(shard_bytes) < len(shards) * 8_000, shard_bytes
+
+
 def test_counts_merged_in_slices_are_the_counts_merged_at_once(tmp_path: Path, monkeypatch) -> None:
     from pipeline import chrome_counts
 

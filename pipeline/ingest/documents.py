@@ -118,16 +118,18 @@ def over_shard_cap(page: Page, cap: int) -> Rejection:
 
 def text_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:
     """A text dump is one page, named by its file (or archive member)."""
-    doc_id = origin.name
     try:
-        data, over = read_capped(stream, limits.max_page_bytes)
-        if over:
-            # Not drained to measure it: a compressed page could expand without end.
-            yield too_large(doc_id, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
-        else:
-            yield make_page(doc_id, origin, data)
+        data, over = read_capped(stream, limits.max_page_bytes)  # not drained: a gzipped page could expand without end
+        yield text_page(data, over, origin, limits)
     except COMPRESSION_ERRORS as exc:
-        yield origin.reject(doc_id, compression_reason(exc), f"{doc_id}: {exc}")
+        yield origin.reject(origin.name, compression_reason(exc), f"{origin.name}: {exc}")
+
+
+def text_page(data: bytes, over: bool, origin: Origin, limits: Limits) -> Document:
+    """A text dump's page from its bytes up to the cap, `over` when the input held more."""
+    if over:
+        return too_large(origin.name, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
+    return make_page(origin.name, origin, data)
 
 
 def jsonl_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:

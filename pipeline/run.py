@@ -197,7 +197,7 @@ def _pack(files: list[InputFile], target: int, max_docs: int) -> list[list[Input
 
 def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     """Read the shard's files into staged pages, quarantine what is unreadable, count blocks per site."""
-    from pipeline.clean.extract import content_hash
+    from pipeline.ingest.documents import text_key as text_key_of
     from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 
     work = work_dir(config, run_id)
@@ -227,7 +227,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         page_writer.write(row)
                         pages += 1
                         # A page repeated verbatim would make its own text look like site chrome: count it once.
-                        text_key = content_hash(f"{document.source}\n{document.text}")
+                        text_key = document.text_key or text_key_of(document.source, document.text.encode("utf-8"))
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
                             story = site_chrome.story_key(document.url)

@@ -28,6 +28,9 @@ class Page:
     # site_chrome.page_fingerprints of the text's blocks: computed once at ingestion, where the blocks are at
     # hand, for the site-chrome counts and staged for the cleaning's lookups; None when not computed.
     fingerprints: Sequence[int] | None = None
+    # The identity of (source, text) that ingestion counts a page's blocks once by (pipeline.counted_pages), made
+    # where the text's UTF-8 is at hand; None when not computed.
+    text_key: str | None = None
 
 
 @dataclass(slots=True)

@@ -38,10 +38,10 @@ class StagedParquetWriter:
         self.path = path
         self.schema = schema
         self.rows_written = 0
-        # The buffered rows, a list per column: a row is appended value by value, and a batch converted column
-        # by column (pa.Table.from_pylist looked up every row's dict by every column's name).
-        self._columns: list[list] = [[] for _ in schema.names]
-        self._buffered = 0
+        # The buffered rows: dicts (`write`) or values in the schema's order (`append`, cut into columns by one
+        # zip at the flush: no dict to make per row, nor to look up by every column's name).
+        self._rows: list[dict | Sequence] = []
+        self._dicts = False  # whether a buffered row is a dict
         self._rows_per_batch = rows_per_batch
         self._batch_characters = batch_characters
         self._characters = 0
@@ -59,15 +59,17 @@ class StagedParquetWriter:
 
     def write(self, row: dict) -> None:
         """Append one row, by column name (a column it lacks is null)."""
-        self.append([row.get(name) for name in self.schema.names])
+        self._dicts = True
+        self._add(row, row.values())
 
     def append(self, values: Sequence) -> None:
         """Append one row given as its values in the schema's column order."""
-        for column, value in zip(self._columns, values, strict=True):
-            column.append(value)
-        self._buffered += 1
+        self._add(values, values)
+
+    def _add(self, row: dict | Sequence, values: Iterable) -> None:
+        self._rows.append(row)
         self._characters += sum(len(value) for value in values if isinstance(value, (str, bytes)))
-        if self._buffered >= self._rows_per_batch or self._characters >= self._batch_characters:
+        if len(self._rows) >= self._rows_per_batch or self._characters >= self._batch_characters:
             self._flush()
 
     def write_table(self, table: pa.Table) -> None:
@@ -78,13 +80,20 @@ class StagedParquetWriter:
             faultpoint.reached("parquet_batch")
 
     def _flush(self) -> None:
-        if self._buffered:
-            table = pa.Table.from_arrays([pa.array(column, type=field.type) for column, field in
-                                          zip(self._columns, self.schema, strict=True)], schema=self.schema)
+        if self._rows:
+            if self._dicts:
+                names = self.schema.names
+                rows = [row if isinstance(row, dict) else dict(zip(names, row, strict=True)) for row in self._rows]
+                table = pa.Table.from_pylist(rows, schema=self.schema)
+            else:
+                table = pa.Table.from_arrays([pa.array(column, type=field.type) for column, field in
+                                              zip(zip(*self._rows, strict=True), self.schema, strict=True)],
+                                             schema=self.schema)
             self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
-            self.rows_written += self._buffered
-            self._columns = [[] for _ in self.schema.names]
-            self._buffered = self._characters = 0
+            self.rows_written += len(self._rows)
+            self._rows = []
+            self._dicts = False
+            self._characters = 0
             faultpoint.reached("parquet_batch")
 
     def commit(self) -> str:

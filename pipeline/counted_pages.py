@@ -25,7 +25,7 @@ from pipeline.key_slices import rows_by_slice, slice_count
 from pipeline.sink.parquet import open_parquet
 
 COUNTED_SCHEMA = pa.schema([
-    ("text_key", pa.string()),  # content hash of source + text
+    ("text_key", pa.string()),  # ingest.documents.text_key: a hash of source + stored text
     ("source", pa.string()),
     ("story", pa.string()),  # site_chrome.story_key of the URL; null without one
     ("row", pa.int64()),  # the page's row in the shard's staged pages

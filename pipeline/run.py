@@ -40,6 +40,7 @@ from pipeline.ingest.files import InputFile, check_inputs, discover, local_copy,
 from pipeline.ingest.reading import FileDigest
 from pipeline.schema import (
     ARTICLE_SCHEMA,
+    FINGERPRINTS_COLUMN,
     PAGE_SCHEMA,
     PIPELINE_VERSION,
     QUARANTINE_SCHEMA,
@@ -47,7 +48,7 @@ from pipeline.schema import (
     Rejection,
     article_row,
     page_from_row,
-    page_row,
+    page_values,
     rejection_row,
 )
 from pipeline.sink import date_files, dedup, publish
@@ -212,7 +213,7 @@ def _pack(files: list[InputFile], target: int, max_docs: int) -> list[list[Input
 
 def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     """Read the shard's files into staged pages, quarantine what is unreadable, count blocks per site."""
-    from pipeline.clean.extract import content_hash
+    from pipeline.ingest.documents import text_key as text_key_of
     from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 
     work = work_dir(config, run_id)
@@ -238,18 +239,16 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         rejects.write(rejection_row(document))
                         quarantined += 1
                     else:
-                        row = page_row(document)
-                        page_writer.write(row)
+                        row = page_values(document)
+                        page_writer.append(row)
                         pages += 1
                         # A page repeated verbatim would make its own text look like site chrome: count it once.
-                        text_key = content_hash(f"{document.source}\n{document.text}")
+                        text_key = document.text_key or text_key_of(document.source, document.text.encode("utf-8"))
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
                             story = site_chrome.story_key(document.url)
-                            counted.write({"text_key": text_key, "source": document.source, "story": story,
-                                           "row": pages - 1,
-                                           "counted": counter.add_packed(document.source, row["fingerprints"],
-                                                                         story)})
+                            counted.append((text_key, document.source, story, pages - 1,
+                                            counter.add_packed(document.source, row[FINGERPRINTS_COLUMN], story)))
                     faultpoint.reached("document")
             file_stats.append({"path": input_file.relative, "root": input_file.root, "kind": input_file.kind,
                                "bytes": digest.bytes_read or input_file.size, "sha256": digest.sha256,

@@ -28,6 +28,9 @@ class Page:
     # site_chrome.page_fingerprints of the text's blocks: computed once at ingestion, where the blocks are at
     # hand, for the site-chrome counts and staged for the cleaning's lookups; None when not computed.
     fingerprints: Sequence[int] | None = None
+    # The identity of (source, text) that ingestion counts a page's blocks once by (pipeline.counted_pages), made
+    # where the text's UTF-8 is at hand; None when not computed.
+    text_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -83,6 +86,8 @@ PAGE_SCHEMA = pa.schema(
         ("fingerprints", pa.binary()),
     ]
 )
+# Where page_values puts the packed fingerprints.
+FINGERPRINTS_COLUMN = PAGE_SCHEMA.get_field_index("fingerprints")
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -129,18 +134,14 @@ DICTIONARY_COLUMNS = ["source", "source_file", "language", "input_encoding", "pi
 
 
 def page_row(page: Page) -> dict:
-    return {
-        "doc_id": page.doc_id,
-        "source": page.source,
-        "source_file": page.source_file,
-        "url": page.url,
-        "title_hint": page.title_hint,
-        "published_hint": page.published_hint,
-        "input_encoding": page.input_encoding,
-        "repairs": page.repairs,
-        "text": page.text,
-        "fingerprints": None if page.fingerprints is None else pack_fingerprints(page.fingerprints),
-    }
+    return dict(zip(PAGE_SCHEMA.names, page_values(page), strict=True))
+
+
+def page_values(page: Page) -> tuple:
+    """`page_row`'s values in PAGE_SCHEMA's column order, as a staged file appends them."""
+    return (page.doc_id, page.source, page.source_file, page.url, page.title_hint, page.published_hint,
+            page.input_encoding, page.repairs, page.text,
+            None if page.fingerprints is None else pack_fingerprints(page.fingerprints))
 
 
 def page_from_row(row: dict) -> Page:

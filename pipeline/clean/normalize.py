@@ -79,12 +79,18 @@ def stored_blocks(text: str) -> list[str]:
     that form: then the blocks are the pieces between blank lines, found with one `str.split`. Any other
     text goes through `split_blocks`.
     """
+    blocks = _stored_pieces(text)
+    return split_blocks(text) if blocks is None else blocks
+
+
+def _stored_pieces(text: str) -> list[str] | None:
+    """The blocks of `text` if it is in the stored form, else None."""
     stored = _stored_form(text)
     if stored is False:
-        return split_blocks(text)
+        return None
     blocks = text.split("\n\n")
     if stored is None and not _pieces_are_blocks(text, blocks):
-        return split_blocks(text)
+        return None
     return blocks
 
 
@@ -150,3 +156,15 @@ def normalized_blocks(text: str) -> list[str]:
 def normalize_page(text: str) -> str:
     """The canonical stored form of a page: normalized blocks separated by one blank line."""
     return "\n\n".join(normalized_blocks(text))
+
+
+def normalized_page(text: str) -> tuple[str, list[str]]:
+    """`normalize_page(text)` and its blocks. A text already in that form (pages written one block per line, a
+    blank line between, as many dumps are) is returned itself: one compiled check of the form instead of
+    splitting it at every newline, testing each line and joining the blocks again."""
+    if text and "Ã" not in text and "Â" not in text:  # no mojibake to repair (repair_mojibake's own test)
+        blocks = _stored_pieces(text)
+        if blocks is not None and unicodedata.normalize("NFC", text) == text:  # the same str when it is NFC
+            return text, blocks
+    blocks = normalized_blocks(text)
+    return "\n\n".join(blocks), blocks

@@ -28,6 +28,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF executable"),
 )
 
+# The first bytes of those: most pages start with none of them, and skip the thirteen tests.
+_SIGNATURE_STARTS = frozenset(signature[:1] for signature, _ in (*_BOMS, *_MAGIC))
+
 # Code pages charset-normalizer confuses with Windows-1252 on short Western texts.
 _WESTERN_LOOKALIKES = {"ascii", "utf_8", "cp1250", "cp1252", "latin_1", "cp1257", "cp850", "cp437"}
 
@@ -56,18 +59,19 @@ class Decoded:
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode one document, saying which encoding was used and what had to be repaired."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _decode_known(data[len(bom):], encoding, repairs=[])
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise UndecodableError("binary", f"looks like {what}, not text")
-    utf16 = _guess_utf16_without_bom(data)
-    if utf16:
-        return _decode_known(data, utf16, repairs=[])
+    if data[:1] in _SIGNATURE_STARTS:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                return _decode_known(data[len(bom):], encoding, repairs=[])
+        for magic, what in _MAGIC:
+            if data.startswith(magic):
+                raise UndecodableError("binary", f"looks like {what}, not text")
     repairs: list[str] = []
     nul_count = data.count(b"\x00")
     if nul_count:
+        utf16 = _guess_utf16_without_bom(data)  # it needs NUL bytes
+        if utf16:
+            return _decode_known(data, utf16, repairs=[])
         if nul_count > max(8, len(data) // 100):
             raise UndecodableError("binary", f"{nul_count} NUL bytes in {len(data)} bytes: not text")
         data = data.replace(b"\x00", b"")

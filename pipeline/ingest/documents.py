@@ -3,17 +3,19 @@ other one. The readers of every input kind share these."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+from codecs import BOM_UTF8
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from pipeline.clean.normalize import normalized_blocks
+from pipeline.clean.normalize import normalized_page
 from pipeline.clean.site_chrome import page_fingerprints
-from pipeline.ingest.decode import UndecodableError, decode_bytes
+from pipeline.ingest.decode import Decoded, UndecodableError, decode_bytes
 from pipeline.ingest.files import InputFile
 from pipeline.ingest.reading import COMPRESSION_ERRORS, compression_reason, read_capped
 from pipeline.schema import Page, Rejection
@@ -86,23 +88,43 @@ def make_page(doc_id: str, origin: Origin, data: bytes | str, *, url: str | None
         decoded = decode_bytes(raw) if isinstance(data, bytes) else None
     except UndecodableError as exc:
         return origin.reject(doc_id, exc.reason, f"{location}: {exc.detail}", raw)
-    text = decoded.text if decoded else str(data)
-    blocks = normalized_blocks(text)
+    text = (decoded.text if decoded else str(data)).strip("\n")
+    stored, blocks = normalized_page(text)  # the stored form: normalize_page
     if not blocks:
         return origin.reject(doc_id, "whitespace_only",
                              f"{location}: document holds only whitespace or invisible characters", raw)
+    # A page stored as it came (the usual case) has the UTF-8 it was read in, but for newlines at its ends.
+    encoded = raw.strip(b"\n") if stored is text and _read_as_utf8(raw, decoded) else stored.encode("utf-8")
+    source = source_of(url, origin)
     return Page(
         doc_id=doc_id,
-        source=source_of(url, origin),
+        source=source,
         source_file=origin.source_file,
-        text="\n\n".join(blocks),  # the stored form: normalize_page
+        text=stored,
         url=url,
         title_hint=title,
         published_hint=published,
         input_encoding=decoded.encoding if decoded else "utf-8",
         repairs=decoded.repairs if decoded else list(repairs or []),
         fingerprints=page_fingerprints(blocks),
+        text_key=text_key(source, encoded),
     )
+
+
+def _read_as_utf8(raw: bytes, decoded: Decoded | None) -> bool:
+    """Whether the page's text is `raw` decoded as UTF-8 with nothing removed (no BOM, no NUL, no repair); a
+    str given (decoded None) was encoded into `raw`."""
+    return decoded is None or (decoded.encoding == "utf-8" and not decoded.repairs and not raw.startswith(BOM_UTF8))
+
+
+def text_key(source: str, encoded: bytes) -> str:
+    """The identity of a page's (source, stored text), `encoded` the text's UTF-8, that ingestion counts a page's
+    blocks once by: 128 bits of the SHA-256 of `source + "\n" + text`. Only keys of the same run are compared
+    (pipeline.counted_pages); SHA-256 runs on the CPU's SHA extensions, ~2x faster than BLAKE2b here."""
+    digest = hashlib.sha256(source.encode("utf-8"))
+    digest.update(b"\n")
+    digest.update(encoded)
+    return digest.hexdigest()[:32]
 
 
 def too_large(doc_id: str, origin: Origin, detail: str, sample: bytes) -> Rejection:
@@ -118,16 +140,18 @@ def over_shard_cap(page: Page, cap: int) -> Rejection:
 
 def text_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:
     """A text dump is one page, named by its file (or archive member)."""
-    doc_id = origin.name
     try:
-        data, over = read_capped(stream, limits.max_page_bytes)
-        if over:
-            # Not drained to measure it: a compressed page could expand without end.
-            yield too_large(doc_id, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
-        else:
-            yield make_page(doc_id, origin, data)
+        data, over = read_capped(stream, limits.max_page_bytes)  # not drained: a gzipped page could expand without end
+        yield text_page(data, over, origin, limits)
     except COMPRESSION_ERRORS as exc:
-        yield origin.reject(doc_id, compression_reason(exc), f"{doc_id}: {exc}")
+        yield origin.reject(origin.name, compression_reason(exc), f"{origin.name}: {exc}")
+
+
+def text_page(data: bytes, over: bool, origin: Origin, limits: Limits) -> Document:
+    """A text dump's page from its bytes up to the cap, `over` when the input held more."""
+    if over:
+        return too_large(origin.name, origin, f"page exceeds the cap of {limits.max_page_bytes} bytes", data)
+    return make_page(origin.name, origin, data)
 
 
 def jsonl_documents(stream: BinaryIO, origin: Origin, limits: Limits) -> Iterator[Document]:

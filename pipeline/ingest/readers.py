@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
@@ -16,6 +15,7 @@ from pipeline.ingest.documents import (  # noqa: F401 - make_page and source_of 
     over_shard_cap,
     source_of,
     text_documents,
+    text_page,
 )
 from pipeline.ingest.files import InputFile
 from pipeline.ingest.reading import FileDigest, finish, open_stream, read_whole
@@ -53,7 +53,8 @@ def read_text(input_file: InputFile, limits: Limits, digest: FileDigest) -> Iter
     if data is None:
         yield from _streamed_text(input_file, limits, digest)
         return
-    yield from text_documents(io.BytesIO(data), Origin.of(input_file), limits)  # the verdicts of a stream
+    cap = limits.max_page_bytes
+    yield text_page(data[:cap], len(data) > cap, Origin.of(input_file), limits)  # the verdicts of a stream
 
 read_jsonl = _file_reader(jsonl_documents)
 read_wet = _file_reader(wet.wet_documents)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -38,7 +38,10 @@ class StagedParquetWriter:
         self.path = path
         self.schema = schema
         self.rows_written = 0
-        self._rows: list[dict] = []
+        # The buffered rows: dicts (`write`) or values in the schema's order (`append`, cut into columns by one
+        # zip at the flush: no dict to make per row, nor to look up by every column's name).
+        self._rows: list[dict | Sequence] = []
+        self._dicts = False  # whether a buffered row is a dict
         self._rows_per_batch = rows_per_batch
         self._batch_characters = batch_characters
         self._characters = 0
@@ -55,8 +58,17 @@ class StagedParquetWriter:
                                         write_statistics=True)
 
     def write(self, row: dict) -> None:
+        """Append one row, by column name (a column it lacks is null)."""
+        self._dicts = True
+        self._add(row, row.values())
+
+    def append(self, values: Sequence) -> None:
+        """Append one row given as its values in the schema's column order."""
+        self._add(values, values)
+
+    def _add(self, row: dict | Sequence, values: Iterable) -> None:
         self._rows.append(row)
-        self._characters += sum(len(value) for value in row.values() if isinstance(value, (str, bytes)))
+        self._characters += sum(len(value) for value in values if isinstance(value, (str, bytes)))
         if len(self._rows) >= self._rows_per_batch or self._characters >= self._batch_characters:
             self._flush()
 
@@ -69,10 +81,18 @@ class StagedParquetWriter:
 
     def _flush(self) -> None:
         if self._rows:
-            table = pa.Table.from_pylist(self._rows, schema=self.schema)
+            if self._dicts:
+                names = self.schema.names
+                rows = [row if isinstance(row, dict) else dict(zip(names, row, strict=True)) for row in self._rows]
+                table = pa.Table.from_pylist(rows, schema=self.schema)
+            else:
+                table = pa.Table.from_arrays([pa.array(column, type=field.type) for column, field in
+                                              zip(zip(*self._rows, strict=True), self.schema, strict=True)],
+                                             schema=self.schema)
             self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
             self.rows_written += len(self._rows)
             self._rows = []
+            self._dicts = False
             self._characters = 0
             faultpoint.reached("parquet_batch")
 

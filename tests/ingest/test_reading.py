@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 from hashlib import sha256
 
 import pytest
@@ -60,3 +61,18 @@ def test_page_files_over_the_cap_or_gzipped_are_quarantined_or_read_as_before(tm
     assert documents["small.txt"].text == documents["small.txt.gz"].text
     assert documents["small.txt"].text.split("\n\n") == ["Der Gemeinderat hat am Dienstag den Haushalt beschlossen.",
                                                           "Menu"]
+
+
+def test_a_page_file_that_grew_after_its_size_was_taken_is_read_to_its_end(tmp_path, monkeypatch) -> None:
+    payload = bytes(range(256)) * 40
+    path = tmp_path / "page.txt"
+    path.write_bytes(payload)
+    real_fstat = os.fstat
+
+    class Smaller:
+        st_size = len(payload) - 1000  # what fstat said before the writer appended the rest
+
+    monkeypatch.setattr(os, "fstat", lambda descriptor: Smaller if descriptor > 2 else real_fstat(descriptor))
+    digest = FileDigest()
+    assert read_whole(str(path), len(payload), digest) == payload
+    assert (digest.bytes_read, digest.sha256) == (len(payload), sha256(payload).hexdigest())

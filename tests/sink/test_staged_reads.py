@@ -48,3 +48,27 @@ def test_batches_bounded_by_text(tmp_path) -> None:
     groups = [metadata.row_group(group).num_rows for group in range(metadata.num_row_groups)]
     assert groups == [5] * 10 + [50]  # 5 rows of 50 characters each, then the 50 rows without text in one
     assert [row["n"] for row in iter_rows(path)] == list(range(100))
+
+
+def test_rows_appended_as_values_or_written_as_dicts_make_the_same_file(tmp_path) -> None:
+    schema = pa.schema([("doc_id", pa.string()), ("repairs", pa.list_(pa.string())), ("text", pa.large_string()),
+                        ("fingerprints", pa.binary()), ("row", pa.int64())])
+    rows = [{"doc_id": f"d{n}", "repairs": ["r"] * (n % 3) if n % 4 else None, "text": "é" * (n * 37 % 200),
+             "fingerprints": bytes(n % 16), "row": n if n % 5 else None} for n in range(300)]
+    rows[7].pop("text")  # a column a dict lacks is null
+    paths = [str(tmp_path / f"{how}.parquet") for how in ("dicts", "values", "mixed")]
+    for how, path in enumerate(paths):
+        with StagedParquetWriter(path, schema, rows_per_batch=64, batch_characters=3_000) as writer:
+            for n, row in enumerate(rows):
+                if how == 0 or how == 2 and n % 3 == 0:
+                    writer.write(row)
+                else:
+                    writer.append(tuple(row.get(name) for name in schema.names))
+    files = [pq.ParquetFile(path) for path in paths]
+    groups = [[file.metadata.row_group(g).num_rows for g in range(file.metadata.num_row_groups)] for file in files]
+    assert groups[0] == groups[1] == groups[2]
+    assert len(groups[0]) > 300 // 64 + 1  # cut by text too
+    expected = [{name: row.get(name) for name in schema.names} for row in rows]
+    for file in files:
+        assert file.read().to_pylist() == expected
+        assert file.read().equals(files[0].read())

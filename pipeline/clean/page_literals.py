@@ -59,7 +59,11 @@ def joined_holding(literals: tuple[str, ...], joined: str, blocks: int) -> list[
     if held is None:
         return None
     found: list[tuple[str, ...]] = [()] * blocks
-    for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
+    # The flat positions of the hits, divided back into (block, literal): `np.nonzero` of the 2-D array
+    # costs ~20 us a page, this ~3 (a page holds ~10 hits).
+    width = len(literals)
+    for position in np.flatnonzero(held).tolist():
+        block, number = divmod(position, width)
         found[block] += (literals[number],)
     return found
 

@@ -17,7 +17,7 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.page_literals import blocks_holding
+from pipeline.clean.page_text import PageText
 from pipeline.clean.prefilter import BranchedPattern, GatedPattern, ascii_literals
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
@@ -41,9 +41,9 @@ _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
 # An ASCII block is whole interface text only if it holds one of these (cues in other scripts need none).
 _INTERFACE_ASCII = ascii_literals(CHROME_BLOCK)
 _INTERFACE_WORDS = frozenset(_INTERFACE_ASCII or ())
-# All their literals, looked for in a page's blocks at once.
-_GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
-                                        for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
+# All their literals, looked for in a page's blocks at once (pipeline.clean.page_text).
+GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                                       for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
 
 
 class Shape(Enum):
@@ -94,26 +94,25 @@ class PageChrome:
     """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
 
     Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for in
-    the whole page at once (`page_literals.blocks_holding`): a block runs the phrases its own literals call
+    the whole page at once (`PageText.held`): a block runs the phrases its own literals call
     for, and most blocks hold none, without testing any literal itself. The caption credits' gate, which is
     case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
     __slots__ = ("blocks", "lowered", "_held", "_phrases", "_appeals", "_credit", "_credits")
 
-    def __init__(self, blocks: Sequence[str]) -> None:
+    def __init__(self, blocks: Sequence[str], text: PageText | None = None) -> None:
+        """`text`: the page's PageText when the caller has it, its literals GATE_LITERALS and perhaps more
+        after them (each rule below reads only its own)."""
         self.blocks = blocks
-        # Lowercased as one text: `str.lower` maps each character alone but for a final sigma, which the
-        # separator (no letter, not case-ignorable) ends as the end of a block does.
-        page = "\x00".join(blocks)
-        lowered_page = page.lower()
-        self.lowered = lowered_page.split("\x00")
-        if len(self.lowered) != len(blocks):  # a block holds the separator
-            self.lowered, lowered_page = [block.lower() for block in blocks], None
-        self._held = held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
+        if text is None or text.literals[:len(GATE_LITERALS)] != GATE_LITERALS:
+            text = PageText(blocks, GATE_LITERALS)
+        self.lowered = text.lowered_blocks
+        self._held = held = text.held()
         self._phrases = _held(_CHROME_PHRASE, held)
         self._appeals = _held(_APPEAL_PHRASE, held)
-        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page or "".join(self.lowered)) else None
+        lowered_page = text.lowered if text.lowered is not None else "".join(self.lowered)
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page) else None
         self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
 
     def reason(self, index: int) -> str | None:

@@ -1,0 +1,72 @@
+"""A page's shared forms (pipeline.clean.page_text): what each rule read on its own, read once."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import numpy as np
+
+from pipeline.clean import page_text
+from pipeline.clean.chrome import GATE_LITERALS, PageChrome, chrome_reason
+from pipeline.clean.classify import PAGE_LITERALS, block_evidence, page_evidence
+from pipeline.clean.page_literals import blocks_holding
+from pipeline.clean.page_text import PageText
+from pipeline.clean.stopwords import stopwords
+from tests.clean.test_word_counts import _pages
+
+
+def test_the_characters_folding_otherwise_are_all_there_are() -> None:
+    """Rebuilt from this Python's Unicode tables: every character whose casefold is not its lowercase, and
+    'Σ' (its lowercase depends on its neighbours: 'σ' or a final 'ς')."""
+    expected = {chr(code) for code in range(sys.maxunicode + 1)
+                if not 0xD800 <= code < 0xE000 and chr(code).casefold() != chr(code).lower()} | {"\u03a3"}
+    pattern = page_text._FOLDS_OTHERWISE.pattern
+    listed = set()
+    for first, last in re.findall(r"(.)(?:-(.))?", pattern.strip("[]")):
+        listed |= {chr(code) for code in range(ord(first), ord(last or first) + 1)}
+    assert listed == expected
+
+
+def test_page_text_forms_are_those_of_the_blocks() -> None:
+    """The lowercase of each block, the casefold of the page, the code points and the literals each block's
+    lowercase holds are what each rule computed alone: on pages with the separator in a block, 'ß', sigmas,
+    'İ' and odd folds."""
+    extra = ["Straße", "ΟΔΟΣ ΟΔΟΣ.", "ﬁn", "Σ", "ᏸ", "İstanbul", "the cookie policy", "Read also", "© 2024"]
+    rng = random.Random(13)
+    literals = ("the", "ss", "σ", "ς", "©", ":", "oo", "i\u0307")
+    folded_as_lowered = folded_apart = 0
+    for blocks in _pages(17, 1500):
+        blocks = [block + rng.choice(extra) if rng.random() < 0.3 else block for block in blocks]
+        text = PageText(blocks, literals)
+        assert text.lowered_blocks == [block.lower() for block in blocks]
+        assert text.held() == blocks_holding(literals, text.lowered_blocks), blocks
+        if not blocks or any("\x00" in block for block in blocks):  # no join tells the blocks apart
+            assert text.joined is None and text.folded() is None
+            continue
+        assert text.lowered == "\x00".join(blocks).lower()
+        assert text.folded() == "\x00".join(blocks).casefold(), blocks
+        folded_as_lowered += text.folded() is text.lowered
+        folded_apart += text.folded() is not text.lowered
+        expected_points = np.frombuffer(text.lowered.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        assert np.array_equal(text.points(text.lowered), expected_points)
+        assert text.points(text.joined) is None or text.joined is text.lowered
+    assert folded_as_lowered > 30 and folded_apart > 300  # both ways exercised
+
+
+def test_rules_given_the_page_text_answer_as_without_it() -> None:
+    """page_evidence and PageChrome read the page's shared forms as they read their own."""
+    headings = ["Comments", "3 comments", "RELATED ARTICLES", "Read more:", "Kommentare", "Tags", "Straße",
+                "Share this story", "Cookie settings", "Foto: Reuters", "ΣΧΟΛΙΑ", "Leave a reply", "Topics"]
+    for language in ("en", "de", "el", "xx"):
+        stops = stopwords(language)
+        rng = random.Random(len(language))
+        for blocks in _pages(5, 400):
+            blocks = [rng.choice(headings) if rng.random() < 0.3 else block for block in blocks]
+            text = PageText(blocks, PAGE_LITERALS)
+            assert page_evidence(blocks, language, text) == [block_evidence(block, stops) for block in blocks]
+            chrome = PageChrome(blocks, text)
+            assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
+            assert chrome.appeals() == PageChrome(blocks).appeals()
+    assert PAGE_LITERALS[:len(GATE_LITERALS)] == GATE_LITERALS

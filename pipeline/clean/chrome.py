@@ -18,7 +18,7 @@ from pipeline.clean.cues import (
     TERMINAL_PUNCTUATION,
 )
 from pipeline.clean.page_text import PageText
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern, ascii_literals
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern, OpeningBranches, ascii_literals
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -38,6 +38,8 @@ REPEAT_MIN_WORDS = 12
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
+# Whole interface blocks ('Share', 'Menu', 'Kommentare'): only the cues a block's first character can open.
+_CHROME_BLOCK = OpeningBranches(CHROME_BLOCK)
 # An ASCII block is whole interface text only if it holds one of these (cues in other scripts need none).
 _INTERFACE_ASCII = ascii_literals(CHROME_BLOCK)
 _INTERFACE_WORDS = frozenset(_INTERFACE_ASCII or ())
@@ -76,7 +78,7 @@ def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern 
     `credit`: the caption credits' gate to ask on the lowercased block with the literals it holds
     (`credit_held`), or None to search the block itself; `interface`: False when the block cannot be whole
     interface text (an ASCII block without the literals of CHROME_BLOCK)."""
-    if interface and CHROME_BLOCK.match(block):
+    if interface and _CHROME_BLOCK.match(block):
         return "interface"
     if " " not in block and _URL_ONLY.match(block):  # both forms are one run of non-spaces: most blocks hold a space
         return "link"

@@ -20,7 +20,7 @@ from itertools import filterfalse
 from pipeline.clean.chrome import GATE_LITERALS
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.page_literals import joined_holding_any
-from pipeline.clean.page_text import PageText
+from pipeline.clean.page_text import UNSPACED_CHARACTERS, PageText
 from pipeline.clean.prefilter import ascii_literals
 from pipeline.clean.stopwords import has_stoplist, stopwords
 from pipeline.clean.word_counts import SEPARATOR, available, page_counts
@@ -57,7 +57,7 @@ COMMENT_COUNT_MAX_WORDS = 14
 # A section heading is short: only blocks this short are tried against the boundary cues.
 BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_UNSPACED = re.compile(f"[{UNSPACED_CHARACTERS}]")
 UNSPACED_CHAR_WEIGHT = 3
 
 
@@ -106,13 +106,14 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
 
 
-def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
+def count_body_words(body: str, evidence: Sequence[Evidence], unspaced: bool = True) -> int:
     """`count_words(body)` of a body joined from blocks with this evidence, without reading it again.
 
     Each block's evidence counts its words, which is what count_words counts when no character of a
     script written without spaces is in the body (those are counted on the whole text, by halves).
+    `unspaced`: False when the page is known to hold none (`PageText.unspaced`): the body is not searched.
     """
-    if _UNSPACED.search(body):
+    if unspaced and _UNSPACED.search(body):
         return count_words(body)
     return sum(e.words for e in evidence)
 

@@ -174,7 +174,7 @@ def _extract(page: Page, blocks: list[str], text: PageText, chrome: PageChrome, 
                          (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
     body = "\n\n".join(blocks[i] for i in body_indices)
-    word_count = count_body_words(body, [evidence[i] for i in body_indices])
+    word_count = count_body_words(body, [evidence[i] for i in body_indices], text.unspaced())
     if word_count < min_body_words:
         letters = sum(character.isalpha() for character in page.text)
         if letters < MIN_LETTERS_FOR_LANGUAGE:

@@ -27,21 +27,35 @@ _FOLDS_OTHERWISE = (
     "\u1fe2-\u1fe4\u1fe6-\u1fe7\u1ff2-\u1ff4\u1ff6-\u1ff7\u1ffc\uab70-\uabbf\ufb00-\ufb06\ufb13-\ufb17")
 
 
+# Scripts written without spaces (kana, CJK, Hangul, Thai), as ranges of a character class: the cleaner counts
+# their characters apart from words (pipeline.clean.classify).
+UNSPACED_CHARACTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f"
+# What `_lowercase_marks` marks: a character in the lowercase of one folding otherwise, one of UNSPACED_CHARACTERS.
+_FOLDS, _UNSPACED = 1, 2
+
+
+def _characters(ranges: str) -> list[str]:
+    return [chr(code) for first, last in re.findall(r"(.)(?:-(.))?", ranges, re.DOTALL)
+            for code in range(ord(first), ord(last or first) + 1)]
+
+
 def folding_otherwise() -> list[str]:
     """The characters of _FOLDS_OTHERWISE."""
-    return [chr(code) for first, last in re.findall(r"(.)(?:-(.))?", _FOLDS_OTHERWISE, re.DOTALL)
-            for code in range(ord(first), ord(last or first) + 1)]
+    return _characters(_FOLDS_OTHERWISE)
 
 
 def _lowercase_marks() -> np.ndarray:
     """For each code point of the first plane (and one past it, for all others), whether it is in the
-    lowercase of a character folding otherwise. A page's lowercase holding none comes from a page holding
-    none of those characters, and then its casefold is its lowercase: `casefold` maps one character at a
-    time, and so does `str.lower` but for 'Σ', whose lowercase is its casefold 'σ' or a final 'ς' (marked,
-    as 'ς' folds otherwise)."""
-    marks = np.zeros(0x10001, dtype=np.bool_)
+    lowercase of a character folding otherwise (_FOLDS) and whether it is one of UNSPACED_CHARACTERS
+    (_UNSPACED: caseless, they are their own lowercase and no other character's).
+
+    A page's lowercase holding no _FOLDS mark comes from a page holding none of those characters, and then
+    its casefold is its lowercase: `casefold` maps one character at a time, and so does `str.lower` but for
+    'Σ', whose lowercase is its casefold 'σ' or a final 'ς' (marked, as 'ς' folds otherwise)."""
+    marks = np.zeros(0x10001, dtype=np.uint8)
     for character in folding_otherwise():
-        marks[[ord(lowered) for lowered in character.lower()]] = True
+        marks[[ord(lowered) for lowered in character.lower()]] |= _FOLDS
+    marks[[ord(character) for character in _characters(UNSPACED_CHARACTERS)]] |= _UNSPACED
     return marks
 
 
@@ -57,7 +71,7 @@ class PageText:
     case-ignorable) ends as the end of a block does: the lowercase of the page is its blocks' lowercase.
     """
 
-    __slots__ = ("blocks", "joined", "lowered", "lowered_blocks", "literals", "_points", "_held")
+    __slots__ = ("blocks", "joined", "lowered", "lowered_blocks", "literals", "_points", "_marks", "_held")
 
     def __init__(self, blocks: Sequence[str], literals: tuple[str, ...] = ()) -> None:
         self.blocks = blocks
@@ -69,17 +83,25 @@ class PageText:
             self.joined = self.lowered = None
             self.lowered_blocks = [block.lower() for block in blocks]
         self._points: np.ndarray | None = None
+        self._marks: np.ndarray | None = None
         self._held: list[tuple[str, ...]] | None = None
 
     def folded(self) -> str | None:
         """`joined.casefold()`: the lowercase itself when no character folds otherwise (see `_lowercase_marks`)."""
         if self.joined is None:
             return None
-        # A look-up of each code point of the lowercase (encoded once for the literals' pass too): ~10 us a
-        # bench page, half a regex search of the page, a third of its casefold.
-        if np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip").any():
-            return self.joined.casefold()
-        return self.lowered
+        return self.joined.casefold() if self._marked(_FOLDS) else self.lowered
+
+    def unspaced(self) -> bool:
+        """Whether a block holds a character of UNSPACED_CHARACTERS (True when the blocks are not joined)."""
+        return self.lowered is None or self._marked(_UNSPACED)
+
+    def _marked(self, mark: int) -> bool:
+        """Whether a code point of the lowercase has the mark, read off one look-up of each (the code points
+        encoded once for the literals' pass too): ~10 us a bench page, half a regex search of the page."""
+        if self._marks is None:
+            self._marks = np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip")
+        return bool((self._marks & mark).any())
 
     def points(self, text: str) -> np.ndarray | None:
         """The code points of `text` when it is the page's lowercase (encoded once), else None."""

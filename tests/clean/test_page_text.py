@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 
 import numpy as np
 
 from pipeline.clean import page_text
 from pipeline.clean.chrome import GATE_LITERALS, PageChrome, chrome_reason
-from pipeline.clean.classify import PAGE_LITERALS, block_evidence, page_evidence
+from pipeline.clean.classify import PAGE_LITERALS, block_evidence, count_body_words, count_words, page_evidence
 from pipeline.clean.page_literals import blocks_holding
 from pipeline.clean.page_text import PageText
 from pipeline.clean.stopwords import stopwords
@@ -27,12 +28,21 @@ def test_the_characters_folding_otherwise_are_all_there_are() -> None:
     assert all(ord(lowered) < 0x10000 for character in expected for lowered in character.lower())
 
 
+def test_unspaced_characters_are_their_own_lowercase_and_no_others() -> None:
+    """A page's lowercase holds a character of a script written without spaces exactly where the page does."""
+    unspaced = re.compile(f"[{page_text.UNSPACED_CHARACTERS}]")
+    for code in range(sys.maxunicode + 1):
+        if not 0xD800 <= code < 0xE000:
+            character = chr(code)
+            assert bool(unspaced.search(character.lower())) == bool(unspaced.match(character)), hex(code)
+
+
 def test_page_text_forms_are_those_of_the_blocks() -> None:
     """The lowercase of each block, the casefold of the page, the code points and the literals each block's
     lowercase holds are what each rule computed alone: on pages with the separator in a block, 'ß', sigmas,
     'İ' and odd folds."""
     extra = ["Straße", "ΟΔΟΣ ΟΔΟΣ.", "ΣΑΣ", "ﬁn", "Σ", "ᏸ", "ꭰ", "Ꭰ", "ẞ", "İstanbul", "the cookie policy",
-             "Read also", "© 2024"]
+             "Read also", "© 2024", "ภาษาไทย", "한국어"]
     rng = random.Random(13)
     literals = ("the", "ss", "σ", "ς", "©", ":", "oo", "i\u0307")
     folded_as_lowered = folded_apart = 0
@@ -51,6 +61,7 @@ def test_page_text_forms_are_those_of_the_blocks() -> None:
         expected_points = np.frombuffer(text.lowered.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         assert np.array_equal(text.points(text.lowered), expected_points)
         assert text.points(text.joined) is None or text.joined is text.lowered
+        assert text.unspaced() == any(re.search(f"[{page_text.UNSPACED_CHARACTERS}]", block) for block in blocks)
     assert folded_as_lowered > 30 and folded_apart > 300  # both ways exercised
 
 
@@ -64,7 +75,10 @@ def test_rules_given_the_page_text_answer_as_without_it() -> None:
         for blocks in _pages(5, 400):
             blocks = [rng.choice(headings) if rng.random() < 0.3 else block for block in blocks]
             text = PageText(blocks, PAGE_LITERALS)
-            assert page_evidence(blocks, language, text) == [block_evidence(block, stops) for block in blocks]
+            evidence = page_evidence(blocks, language, text)
+            assert evidence == [block_evidence(block, stops) for block in blocks]
+            body = "\n\n".join(blocks)
+            assert count_body_words(body, evidence, text.unspaced()) == count_words(body), blocks
             chrome = PageChrome(blocks, text)
             assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
             assert chrome.appeals() == PageChrome(blocks).appeals()

@@ -111,11 +111,12 @@ class PageChrome:
             text = PageText(blocks, GATE_LITERALS)
         self.lowered = text.lowered_blocks
         self._held = held = text.held()
-        self._phrases = _held(_CHROME_PHRASE, held)
-        self._appeals = _held(_APPEAL_PHRASE, held)
+        holding = [index for index, found in enumerate(held) if found]
+        self._phrases = _held(_CHROME_PHRASE, held, holding)
+        self._appeals = _held(_APPEAL_PHRASE, held, holding)
         lowered_page = text.lowered if text.lowered is not None else "".join(self.lowered)
         self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page) else None
-        self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
+        self._credits = _held(_CAPTION_CREDIT, held, holding) if self._credit else None
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
@@ -137,13 +138,20 @@ class PageChrome:
         return _appeal_blocks(self.blocks, self.lowered, may_match)
 
 
-def _held(gate: GatedPattern, held: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
-    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`); None for a gate
-    without literals (no block is ruled out)."""
-    if gate.literals is None:
+def _held(gate: GatedPattern, held: list[tuple[str, ...]], holding: list[int]) -> list[tuple[str, ...]] | None:
+    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`; `holding`: the
+    blocks holding any, a few a page); None for a gate without literals (no block is ruled out)."""
+    own = _OWN_LITERALS.get(gate)
+    if own is None:
         return None
-    own = frozenset(gate.literals)
-    return [tuple(literal for literal in found if literal in own) if found else () for found in held]
+    found: list[tuple[str, ...]] = [()] * len(held)
+    for index in holding:
+        found[index] = tuple(literal for literal in held[index] if literal in own)
+    return found
+
+
+_OWN_LITERALS = {gate: frozenset(gate.literals) for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                 if gate.literals is not None}
 
 
 def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:

@@ -83,7 +83,7 @@ class PageText:
             self.joined = self.lowered = None
             self.lowered_blocks = [block.lower() for block in blocks]
         self._points: np.ndarray | None = None
-        self._marks: np.ndarray | None = None
+        self._marks: int | None = None  # the marks of all its code points, or-ed
         self._held: list[tuple[str, ...]] | None = None
 
     def folded(self) -> str | None:
@@ -100,8 +100,8 @@ class PageText:
         """Whether a code point of the lowercase has the mark, read off one look-up of each (the code points
         encoded once for the literals' pass too): ~10 us a bench page, half a regex search of the page."""
         if self._marks is None:
-            self._marks = np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip")
-        return bool((self._marks & mark).any())
+            self._marks = int(np.bitwise_or.reduce(np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip")))
+        return bool(self._marks & mark)
 
     def points(self, text: str) -> np.ndarray | None:
         """The code points of `text` when it is the page's lowercase (encoded once), else None."""

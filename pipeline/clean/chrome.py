@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 
 from pipeline.clean.cues import (
@@ -120,17 +120,28 @@ class PageChrome:
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
-        lowered = self.lowered[index]
-        if self._phrases is None:
-            phrases = _CHROME_PHRASE.count(lowered, 2)
-        else:
-            held = self._phrases[index]
-            phrases = _CHROME_PHRASE.count_among(lowered, 2, held) if held else 0
-        block = self.blocks[index]
-        interface = _INTERFACE_ASCII is None or not block.isascii() or \
-            any(literal in _INTERFACE_WORDS for literal in self._held[index])
-        return _chrome_reason(block, lowered, phrases, self._credit,
-                              self._credits[index] if self._credits is not None else (), interface)
+        return self.reasons((index,)).get(index)
+
+    def reasons(self, indices: Iterable[int]) -> dict[int, str]:
+        """`reason(index)` of each of `indices` that has one: the same steps in one loop, with what each block
+        reads looked up once (a call per block cost more than most blocks' rules)."""
+        found: dict[int, str] = {}
+        blocks, lowered_blocks, held, credit = self.blocks, self.lowered, self._held, self._credit
+        phrases_held, credits = self._phrases, self._credits
+        for index in indices:
+            lowered = lowered_blocks[index]
+            if phrases_held is None:
+                phrases = _CHROME_PHRASE.count(lowered, 2)
+            else:
+                phrases = _CHROME_PHRASE.count_among(lowered, 2, own) if (own := phrases_held[index]) else 0
+            block = blocks[index]
+            interface = _INTERFACE_ASCII is None or not block.isascii() or \
+                (bool(literals := held[index]) and not _INTERFACE_WORDS.isdisjoint(literals))
+            reason = _chrome_reason(block, lowered, phrases, credit, credits[index] if credits is not None else (),
+                                    interface)
+            if reason is not None:
+                found[index] = reason
+        return found
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""

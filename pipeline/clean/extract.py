@@ -99,11 +99,12 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
 def _extract(page: Page, blocks: list[str], text: PageText, chrome: PageChrome, site_repeats: set[int],
              min_body_words: int) -> Article | Rejection:
     removed: dict[int, str] = {}
-    for index in range(len(blocks)):
+    reasons = chrome.reasons(index for index in range(len(blocks)) if index not in site_repeats)
+    for index in range(len(blocks)):  # in page order: the record counts the reasons in the order first met
         if index in site_repeats:
             removed[index] = "site_repeat"
-        elif reason := chrome.reason(index):
-            removed[index] = reason
+        elif index in reasons:
+            removed[index] = reasons[index]
     for index in chrome.appeals():
         removed.setdefault(index, "appeal")
 

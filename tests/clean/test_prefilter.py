@@ -105,7 +105,9 @@ def test_page_chrome_equals_the_per_block_rules() -> None:
     for _ in range(150):
         blocks = _page_blocks(rng)
         chrome = PageChrome(blocks)
-        assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
+        expected = [chrome_reason(block) for block in blocks]
+        assert [chrome.reason(i) for i in range(len(blocks))] == expected
+        assert chrome.reasons(range(len(blocks))) == {i: reason for i, reason in enumerate(expected) if reason}
         assert chrome.appeals() == appeal_blocks(blocks)
 
 

@@ -478,17 +478,15 @@ class PageDates:
     `find(shown)` answers what `find_dateline` answers on the page with every other block blanked.
     """
 
-    __slots__ = ("blocks", "languages", "url", "langs", "_collapsed", "_digits", "_order", "_url_day", "_texts",
-                 "_votes", "_reads")
+    __slots__ = ("blocks", "languages", "url", "langs", "_collapsed", "_order", "_url_day", "_texts", "_votes",
+                 "_reads")
 
     def __init__(self, blocks: Sequence[str], languages: Sequence[str] | None = None, url: str | None = None,
-                 collapsed: bool = False, digits: Sequence[bool] | None = None) -> None:
+                 collapsed: bool = False) -> None:
         """`collapsed`: the blocks have no whitespace to collapse (those of `normalize.split_blocks` and
-        `stored_blocks`), so each is read as it is. `digits`: for each block, False when it holds no digit
-        (`PageText.digits`), when the caller knows: those are not searched for one."""
+        `stored_blocks`), so each is read as it is."""
         self.blocks, self.languages, self.url = blocks, languages, url
         self._collapsed = collapsed
-        self._digits = digits
         self.langs: tuple[str, ...] = ()  # none: the page cannot be read, no block is looked at
         self._order: bool | None = None
         self._url_day: datetime | None = None
@@ -555,7 +553,7 @@ class PageDates:
         """Whether the part of block i that is read for a date holds a digit at all. Collapsing spaces adds no
         digit, so a short block is ruled out before it is collapsed; of a long one only the opening counts."""
         block = self.blocks[i]
-        if not isinstance(block, str) or (self._digits is not None and not self._digits[i]):
+        if not isinstance(block, str):
             return False
         if len(block) > MAX_BLOCK_CHARS and len(text := self._text(i)) > MAX_BLOCK_CHARS:
             return _DIGIT.search(text, 0, OPENING_DATE_CHARS) is not None

@@ -165,7 +165,7 @@ def _extract(page: Page, blocks: list[str], text: PageText, chrome: PageChrome, 
     region = _cut_author_box(_fill_gaps(region, blocks, removed), blocks)
     body_start = region[0] if region else len(blocks)
 
-    dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url, text.digits())
+    dateline = _find_dateline(blocks, removed, body_start, region, languages, page.url)
     anchor = dateline.index if dateline is not None and 0 <= dateline.index < body_start else None
     # A headline shown twice (the page's heading and its share box) is left out of the body as a repeat,
     # but it may still be the title.
@@ -320,17 +320,16 @@ def body_confidence(body: list[int], first_pass: list[Verdict], evidence: list) 
 
 
 def _find_dateline(blocks: list[str], removed: dict[int, str], body_start: int, region: list[int],
-                   languages: list[str] | None, url: str | None, digits: list[bool] | None = None) -> Dateline | None:
+                   languages: list[str] | None, url: str | None) -> Dateline | None:
     """The dateline near the header first, then just after the body, then anywhere that is not chrome.
 
     Only those zones' blocks are shown to the date finder: a date in a teaser far from the article is not
-    the article's date. Each block is read once, whichever zones show it; `digits` (`PageText.digits`) rules
-    out the blocks without a digit at once.
+    the article's date. Each block is read once, whichever zones show it.
     """
     body_end = region[-1] if region else len(blocks)
     zones = [(max(0, body_start - HEADER_ZONE_BLOCKS), body_start + 3), (body_end + 1, body_end + 8),
              (0, len(blocks))]
-    dates = PageDates(blocks, languages, url, collapsed=True, digits=digits)
+    dates = PageDates(blocks, languages, url, collapsed=True)
     for first, last in zones:
         found = dates.find(i for i in range(first, min(last, len(blocks))) if i not in removed)
         if found is not None:

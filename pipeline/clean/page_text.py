@@ -30,9 +30,8 @@ _FOLDS_OTHERWISE = (
 # Scripts written without spaces (kana, CJK, Hangul, Thai), as ranges of a character class: the cleaner counts
 # their characters apart from words (pipeline.clean.classify).
 UNSPACED_CHARACTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f"
-# What `_lowercase_marks` marks: a character in the lowercase of one folding otherwise, one of
-# UNSPACED_CHARACTERS, a digit (`\\d`).
-_FOLDS, _UNSPACED, _DIGIT = 1, 2, 4
+# What `_lowercase_marks` marks: a character in the lowercase of one folding otherwise, one of UNSPACED_CHARACTERS.
+_FOLDS, _UNSPACED = 1, 2
 
 
 def _characters(ranges: str) -> list[str]:
@@ -47,9 +46,8 @@ def folding_otherwise() -> list[str]:
 
 def _lowercase_marks() -> np.ndarray:
     """For each code point of the first plane (and one past it, for all others), whether it is in the
-    lowercase of a character folding otherwise (_FOLDS), whether it is one of UNSPACED_CHARACTERS (_UNSPACED)
-    and whether it is a digit (_DIGIT): those two kinds are caseless, their own lowercase and no other
-    character's (a test reads all of Unicode). Past the first plane: a digit, perhaps.
+    lowercase of a character folding otherwise (_FOLDS) and whether it is one of UNSPACED_CHARACTERS
+    (_UNSPACED: caseless, they are their own lowercase and no other character's).
 
     A page's lowercase holding no _FOLDS mark comes from a page holding none of those characters, and then
     its casefold is its lowercase: `casefold` maps one character at a time, and so does `str.lower` but for
@@ -58,8 +56,6 @@ def _lowercase_marks() -> np.ndarray:
     for character in folding_otherwise():
         marks[[ord(lowered) for lowered in character.lower()]] |= _FOLDS
     marks[[ord(character) for character in _characters(UNSPACED_CHARACTERS)]] |= _UNSPACED
-    marks[[code for code in range(0x10000) if chr(code).isdecimal()]] |= _DIGIT
-    marks[0x10000] = _DIGIT  # past the first plane: perhaps a digit (other planes hold some)
     return marks
 
 
@@ -75,8 +71,7 @@ class PageText:
     case-ignorable) ends as the end of a block does: the lowercase of the page is its blocks' lowercase.
     """
 
-    __slots__ = ("blocks", "joined", "lowered", "lowered_blocks", "literals", "_points", "_marks", "_marked_points",
-                 "_held")
+    __slots__ = ("blocks", "joined", "lowered", "lowered_blocks", "literals", "_points", "_marks", "_held")
 
     def __init__(self, blocks: Sequence[str], literals: tuple[str, ...] = ()) -> None:
         self.blocks = blocks
@@ -89,7 +84,6 @@ class PageText:
             self.lowered_blocks = [block.lower() for block in blocks]
         self._points: np.ndarray | None = None
         self._marks: int | None = None  # the marks of all its code points, or-ed
-        self._marked_points: np.ndarray | None = None
         self._held: list[tuple[str, ...]] | None = None
 
     def folded(self) -> str | None:
@@ -106,28 +100,8 @@ class PageText:
         """Whether a code point of the lowercase has the mark, read off one look-up of each (the code points
         encoded once for the literals' pass too): ~10 us a bench page, half a regex search of the page."""
         if self._marks is None:
-            self._marks = int(np.bitwise_or.reduce(self._point_marks()))
+            self._marks = int(np.bitwise_or.reduce(np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip")))
         return bool(self._marks & mark)
-
-    def _point_marks(self) -> np.ndarray:
-        if self._marked_points is None:
-            self._marked_points = np.take(_LOWERCASE_MARKS, self.points(self.lowered), mode="clip")
-        return self._marked_points
-
-    def digits(self) -> list[bool] | None:
-        """For each block, whether it may hold a digit (`\\d`): False only when it holds none; None when the
-        blocks are not joined. From the same look-up as the page's folds, or-ed block by block."""
-        if self.lowered is None:
-            return None
-        if not self._marked(_DIGIT):
-            return [False] * len(self.blocks)
-        marks = self._point_marks()
-        ends = np.flatnonzero(self.points(self.lowered) == SEPARATOR).tolist() + [len(marks)]
-        starts = [0] + [end + 1 for end in ends[:-1]]
-        lengths = [end - start for start, end in zip(starts, ends, strict=True)]
-        held = np.bitwise_or.reduceat(marks, [min(start, len(marks) - 1) for start in starts]).tolist() \
-            if len(marks) else [0] * len(starts)
-        return [bool(length and found & _DIGIT) for length, found in zip(lengths, held, strict=True)]
 
     def points(self, text: str) -> np.ndarray | None:
         """The code points of `text` when it is the page's lowercase (encoded once), else None."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pipeline.clean import page_text
 from pipeline.clean.chrome import GATE_LITERALS, PageChrome, chrome_reason
@@ -83,3 +86,32 @@ def test_rules_given_the_page_text_answer_as_without_it() -> None:
             assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
             assert chrome.appeals() == PageChrome(blocks).appeals()
     assert PAGE_LITERALS[:len(GATE_LITERALS)] == GATE_LITERALS
+
+
+def test_the_page_text_answers_alike_without_the_build(tmp_path: Path) -> None:
+    """Without the compiled kernels (the literals found by `Pieces`, the words counted in Python) the rules
+    reading a PageText answer as with them."""
+    from pipeline.clean import word_counts
+    from tests.support import output_without_and_with_build
+
+    installed = next(Path(word_counts.__file__).parents[1].glob(f"{word_counts.aot_module_name()}.*"), None)
+    if installed is None:
+        pytest.skip("the kernels are not built")
+    built = tmp_path / "build" / installed.name
+    built.parent.mkdir()
+    shutil.copy(installed, built)
+    script = ("from pipeline.clean import word_counts\n"
+              "from pipeline.clean.chrome import PageChrome\n"
+              "from pipeline.clean.classify import PAGE_LITERALS, page_evidence\n"
+              "from pipeline.clean.page_text import PageText\n"
+              "blocks = ['Share', 'Straße und Cookie settings', 'The cat and the dog sat on the mat.', 'Read more:',\n"
+              "          '© 2024 Agency', 'Комментарии', 'ΟΔΟΣ', '東京', 'Comments (3)', 'Related articles']\n"
+              "text = PageText(blocks, PAGE_LITERALS)\n"
+              "print(word_counts.available())\n"
+              "evidence = [(e.words, e.stopword_share, e.heading) for e in page_evidence(blocks, 'de', text)]\n"
+              "print(PageChrome(blocks, text).reasons(range(len(blocks))), evidence, text.unspaced(),\n"
+              "      text.folded() == '\\x00'.join(blocks).casefold())\n")
+    python, compiled = output_without_and_with_build(tmp_path, script, [built])
+    assert python.startswith("False\n") and compiled.startswith("True\n")
+    assert python.split("\n", 1)[1] == compiled.split("\n", 1)[1]
+    assert "'interface'" in compiled and "True" in compiled.split("\n", 1)[1]

@@ -34,9 +34,13 @@ UNSPACED_CHARACTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e0
 _FOLDS, _UNSPACED = 1, 2
 
 
+def _ranges(ranges: str) -> list[tuple[int, int]]:
+    """The first and last code points of each range of a character class's members ('a-z', 'é')."""
+    return [(ord(first), ord(last or first)) for first, last in re.findall(r"(.)(?:-(.))?", ranges, re.DOTALL)]
+
+
 def _characters(ranges: str) -> list[str]:
-    return [chr(code) for first, last in re.findall(r"(.)(?:-(.))?", ranges, re.DOTALL)
-            for code in range(ord(first), ord(last or first) + 1)]
+    return [chr(code) for first, last in _ranges(ranges) for code in range(first, last + 1)]
 
 
 def folding_otherwise() -> list[str]:
@@ -55,7 +59,8 @@ def _lowercase_marks() -> np.ndarray:
     marks = np.zeros(0x10001, dtype=np.uint8)
     for character in folding_otherwise():
         marks[[ord(lowered) for lowered in character.lower()]] |= _FOLDS
-    marks[[ord(character) for character in _characters(UNSPACED_CHARACTERS)]] |= _UNSPACED
+    for first, last in _ranges(UNSPACED_CHARACTERS):
+        marks[first:last + 1] |= _UNSPACED
     return marks
 
 

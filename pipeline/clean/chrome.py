@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 
 from pipeline.clean.cues import (
@@ -17,8 +17,8 @@ from pipeline.clean.cues import (
     CHROME_PHRASE,
     TERMINAL_PUNCTUATION,
 )
-from pipeline.clean.page_literals import blocks_holding
-from pipeline.clean.prefilter import BranchedPattern, GatedPattern, ascii_literals
+from pipeline.clean.page_text import PageText
+from pipeline.clean.prefilter import BranchedPattern, GatedPattern, OpeningBranches, ascii_literals
 
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“„«][^\"”“»]*[\"”“»]")
@@ -38,12 +38,14 @@ REPEAT_MIN_WORDS = 12
 _CHROME_PHRASE = BranchedPattern.of(CHROME_PHRASE)
 _APPEAL_PHRASE = GatedPattern(APPEAL_PHRASE)
 _CAPTION_CREDIT = BranchedPattern.of(CAPTION_CREDIT)
+# Whole interface blocks ('Share', 'Menu', 'Kommentare'): only the cues a block's first character can open.
+_CHROME_BLOCK = OpeningBranches(CHROME_BLOCK)
 # An ASCII block is whole interface text only if it holds one of these (cues in other scripts need none).
 _INTERFACE_ASCII = ascii_literals(CHROME_BLOCK)
 _INTERFACE_WORDS = frozenset(_INTERFACE_ASCII or ())
-# All their literals, looked for in a page's blocks at once.
-_GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
-                                        for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
+# All their literals, looked for in a page's blocks at once (pipeline.clean.page_text).
+GATE_LITERALS = tuple(dict.fromkeys([*(literal for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                                       for literal in gate.literals or ()), *(_INTERFACE_ASCII or ())]))
 
 
 class Shape(Enum):
@@ -76,7 +78,7 @@ def _chrome_reason(block: str, lowered: str, phrases: int, credit: GatedPattern 
     `credit`: the caption credits' gate to ask on the lowercased block with the literals it holds
     (`credit_held`), or None to search the block itself; `interface`: False when the block cannot be whole
     interface text (an ASCII block without the literals of CHROME_BLOCK)."""
-    if interface and CHROME_BLOCK.match(block):
+    if interface and _CHROME_BLOCK.match(block):
         return "interface"
     if " " not in block and _URL_ONLY.match(block):  # both forms are one run of non-spaces: most blocks hold a space
         return "link"
@@ -94,41 +96,52 @@ class PageChrome:
     """`chrome_reason` and `appeal_blocks` for the blocks of one page, at less cost per block.
 
     Each block is lowercased once for both, and the literals of the phrase lists' gates are looked for in
-    the whole page at once (`page_literals.blocks_holding`): a block runs the phrases its own literals call
+    the whole page at once (`PageText.held`): a block runs the phrases its own literals call
     for, and most blocks hold none, without testing any literal itself. The caption credits' gate, which is
     case-insensitive, reads the same lowercase forms unless the page holds an odd case partner.
     """
 
     __slots__ = ("blocks", "lowered", "_held", "_phrases", "_appeals", "_credit", "_credits")
 
-    def __init__(self, blocks: Sequence[str]) -> None:
+    def __init__(self, blocks: Sequence[str], text: PageText | None = None) -> None:
+        """`text`: the page's PageText when the caller has it, its literals GATE_LITERALS and perhaps more
+        after them (each rule below reads only its own)."""
         self.blocks = blocks
-        # Lowercased as one text: `str.lower` maps each character alone but for a final sigma, which the
-        # separator (no letter, not case-ignorable) ends as the end of a block does.
-        page = "\x00".join(blocks)
-        lowered_page = page.lower()
-        self.lowered = lowered_page.split("\x00")
-        if len(self.lowered) != len(blocks):  # a block holds the separator
-            self.lowered, lowered_page = [block.lower() for block in blocks], None
-        self._held = held = blocks_holding(_GATE_LITERALS, self.lowered, lowered_page)
-        self._phrases = _held(_CHROME_PHRASE, held)
-        self._appeals = _held(_APPEAL_PHRASE, held)
-        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page or "".join(self.lowered)) else None
-        self._credits = _held(_CAPTION_CREDIT, held) if self._credit else None
+        if text is None or text.literals[:len(GATE_LITERALS)] != GATE_LITERALS:
+            text = PageText(blocks, GATE_LITERALS)
+        self.lowered = text.lowered_blocks
+        self._held = held = text.held()
+        holding = [index for index, found in enumerate(held) if found]
+        self._phrases = _held(_CHROME_PHRASE, held, holding)
+        self._appeals = _held(_APPEAL_PHRASE, held, holding)
+        lowered_page = text.lowered if text.lowered is not None else "".join(self.lowered)
+        self._credit = _CAPTION_CREDIT if _CAPTION_CREDIT.reads_lowered(lowered_page) else None
+        self._credits = _held(_CAPTION_CREDIT, held, holding) if self._credit else None
 
     def reason(self, index: int) -> str | None:
         """`chrome_reason(blocks[index])`."""
-        lowered = self.lowered[index]
-        if self._phrases is None:
-            phrases = _CHROME_PHRASE.count(lowered, 2)
-        else:
-            held = self._phrases[index]
-            phrases = _CHROME_PHRASE.count_among(lowered, 2, held) if held else 0
-        block = self.blocks[index]
-        interface = _INTERFACE_ASCII is None or not block.isascii() or \
-            any(literal in _INTERFACE_WORDS for literal in self._held[index])
-        return _chrome_reason(block, lowered, phrases, self._credit,
-                              self._credits[index] if self._credits is not None else (), interface)
+        return self.reasons((index,)).get(index)
+
+    def reasons(self, indices: Iterable[int]) -> dict[int, str]:
+        """`reason(index)` of each of `indices` that has one: the same steps in one loop, with what each block
+        reads looked up once (a call per block cost more than most blocks' rules)."""
+        found: dict[int, str] = {}
+        blocks, lowered_blocks, held, credit = self.blocks, self.lowered, self._held, self._credit
+        phrases_held, credits = self._phrases, self._credits
+        for index in indices:
+            lowered = lowered_blocks[index]
+            if phrases_held is None:
+                phrases = _CHROME_PHRASE.count(lowered, 2)
+            else:
+                phrases = _CHROME_PHRASE.count_among(lowered, 2, own) if (own := phrases_held[index]) else 0
+            block = blocks[index]
+            interface = _INTERFACE_ASCII is None or not block.isascii() or \
+                (bool(literals := held[index]) and not _INTERFACE_WORDS.isdisjoint(literals))
+            reason = _chrome_reason(block, lowered, phrases, credit, credits[index] if credits is not None else (),
+                                    interface)
+            if reason is not None:
+                found[index] = reason
+        return found
 
     def appeals(self) -> set[int]:
         """`appeal_blocks(blocks)`."""
@@ -136,13 +149,20 @@ class PageChrome:
         return _appeal_blocks(self.blocks, self.lowered, may_match)
 
 
-def _held(gate: GatedPattern, held: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
-    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`); None for a gate
-    without literals (no block is ruled out)."""
-    if gate.literals is None:
+def _held(gate: GatedPattern, held: list[tuple[str, ...]], holding: list[int]) -> list[tuple[str, ...]] | None:
+    """The gate's literals each lowercased block holds, of all the gates' it holds (`held`; `holding`: the
+    blocks holding any, a few a page); None for a gate without literals (no block is ruled out)."""
+    own = _OWN_LITERALS.get(gate)
+    if own is None:
         return None
-    own = frozenset(gate.literals)
-    return [tuple(literal for literal in found if literal in own) if found else () for found in held]
+    found: list[tuple[str, ...]] = [()] * len(held)
+    for index in holding:
+        found[index] = tuple(literal for literal in held[index] if literal in own)
+    return found
+
+
+_OWN_LITERALS = {gate: frozenset(gate.literals) for gate in (_CHROME_PHRASE, _APPEAL_PHRASE, _CAPTION_CREDIT)
+                 if gate.literals is not None}
 
 
 def repeated_blocks(blocks: Sequence[str], copies: Counter[str] | None = None) -> tuple[set[int], set[int]]:

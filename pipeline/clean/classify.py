@@ -17,8 +17,10 @@ from enum import Enum
 from functools import lru_cache
 from itertools import filterfalse
 
+from pipeline.clean.chrome import GATE_LITERALS
 from pipeline.clean.cues import COMMENT_BOUNDARY, COMMENT_COUNT, READ_ALSO, SECTION_BOUNDARY, TERMINAL_PUNCTUATION
 from pipeline.clean.page_literals import joined_holding_any
+from pipeline.clean.page_text import UNSPACED_CHARACTERS, PageText
 from pipeline.clean.prefilter import ascii_literals
 from pipeline.clean.stopwords import has_stoplist, stopwords
 from pipeline.clean.word_counts import SEPARATOR, available, page_counts
@@ -55,7 +57,7 @@ COMMENT_COUNT_MAX_WORDS = 14
 # A section heading is short: only blocks this short are tried against the boundary cues.
 BOUNDARY_MAX_WORDS = 8
 # Scripts written without spaces: a character there carries about what a few letters carry elsewhere.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_UNSPACED = re.compile(f"[{UNSPACED_CHARACTERS}]")
 UNSPACED_CHAR_WEIGHT = 3
 
 
@@ -104,13 +106,14 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
 
 
-def count_body_words(body: str, evidence: Sequence[Evidence]) -> int:
+def count_body_words(body: str, evidence: Sequence[Evidence], unspaced: bool = True) -> int:
     """`count_words(body)` of a body joined from blocks with this evidence, without reading it again.
 
     Each block's evidence counts its words, which is what count_words counts when no character of a
     script written without spaces is in the body (those are counted on the whole text, by halves).
+    `unspaced`: False when the page is known to hold none (`PageText.unspaced`): the body is not searched.
     """
-    if _UNSPACED.search(body):
+    if unspaced and _UNSPACED.search(body):
         return count_words(body)
     return sum(e.words for e in evidence)
 
@@ -169,31 +172,44 @@ _remembered_evidence = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(block_evidence)
 
 # An ASCII block is a section heading only if its lowercase holds one of these (cues in other scripts need none).
 _SECTION_ASCII = ascii_literals(SECTION_BOUNDARY)
+_SECTION_LITERALS = frozenset(_SECTION_ASCII or ())
+# The literals a page's rules look for in its blocks' lowercase, in one pass (`PageText.held`): the chrome
+# gates' and then the section headings'.
+PAGE_LITERALS = GATE_LITERALS + tuple(literal for literal in _SECTION_ASCII or () if literal not in GATE_LITERALS)
 
 
-def page_evidence(blocks: Sequence[str], language: str | None) -> list[Evidence]:
+def page_evidence(blocks: Sequence[str], language: str | None, text: PageText | None = None) -> list[Evidence]:
     """`block_evidence` of each block; with a stop list, the words of the whole page counted in one compiled
     pass when the kernels are built (`_page_stopword_counts`); short ASCII blocks are asked SECTION_BOUNDARY
-    only when they hold one of its ASCII literals (`_section_candidates`)."""
+    only when they hold one of its ASCII literals (`_section_candidates`). `text`: the page's PageText, when
+    the caller has it (its casefold and, asked for PAGE_LITERALS, the literals each block holds are read
+    from it)."""
     stops = stopwords(language) if has_stoplist(language) or not _is_unspaced(language) else None
-    counts = _page_stopword_counts(blocks, stops) if stops is not None else None
+    counts = _page_stopword_counts(blocks, stops, text) if stops is not None else None
     if counts is None:
         return [_remembered_evidence(block, stops) if len(block) <= CACHED_BLOCK_CHARS else
                 block_evidence(block, stops) for block in blocks]
-    sections = _section_candidates(blocks, counts)
+    sections = _section_candidates(blocks, counts, text)
     # A block longer than the longest heading cue (COMMENT_COUNT_MAX_WORDS >= BOUNDARY_MAX_WORDS) heads nothing.
     return [_remembered_counted(block, words, hits, section) if words <= COMMENT_COUNT_MAX_WORDS else
             Evidence(len(block), words, hits / words, block.endswith(TERMINAL_PUNCTUATION), 0)
             for block, (words, hits), section in zip(blocks, counts, sections, strict=True)]
 
 
-def _section_candidates(blocks: Sequence[str], counts: list[tuple[int, int]]) -> list[bool]:
+def _section_candidates(blocks: Sequence[str], counts: list[tuple[int, int]], text: PageText | None = None
+                        ) -> list[bool]:
     """Whether each block may be a section heading: not when it is longer than BOUNDARY_MAX_WORDS, nor when
     it is ASCII and holds none of SECTION_BOUNDARY's ASCII literals, looked for in the short ASCII blocks'
-    lowercase in one compiled pass (the cue list costs a few us a block, 48 `in` tests as much)."""
+    lowercase in one compiled pass (the cue list costs a few us a block, 48 `in` tests as much), or read
+    from the page's own pass (`text` asked for PAGE_LITERALS)."""
     candidates = [words <= BOUNDARY_MAX_WORDS for words, _ in counts]
     short = [i for i, block in enumerate(blocks) if candidates[i] and block.isascii()]
     if not short or _SECTION_ASCII is None:
+        return candidates
+    if text is not None and text.literals is PAGE_LITERALS:
+        page_held = text.held()
+        for index in short:
+            candidates[index] = any(literal in _SECTION_LITERALS for literal in page_held[index])
         return candidates
     held = joined_holding_any(_SECTION_ASCII, chr(SEPARATOR).join(blocks[i].lower() for i in short), len(short))
     if held is not None:  # else the kernels are not built: every short block is asked
@@ -212,20 +228,25 @@ def _counted_evidence(block: str, words: int, hits: int, section: bool = True) -
 _remembered_counted = lru_cache(maxsize=EVIDENCE_CACHE_SIZE)(_counted_evidence)
 
 
-def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str]) -> list[tuple[int, int]] | None:
+def _page_stopword_counts(blocks: Sequence[str], stops: frozenset[str], text: PageText | None = None
+                          ) -> list[tuple[int, int]] | None:
     """`_count_stopwords` of every block, from one casefold of the page and one compiled pass over it; None
     when the kernels are not built or a block holds the separator. The blocks holding a character whose
     folding crosses a word's edge (`_FOLD_SPLITS`, looked for only when the page's tests do not rule them
-    all out) are counted again on their own."""
+    all out) are counted again on their own. `text`: the page's PageText, whose casefold (often its
+    lowercase, already encoded) is read."""
     if not available():
         return None
     if not blocks:
         return []
-    joined = chr(SEPARATOR).join(blocks)
-    if joined.count(chr(SEPARATOR)) != len(blocks) - 1:
+    if text is not None:
+        joined, folded = text.joined, text.folded()
+    else:
+        joined = chr(SEPARATOR).join(blocks)
+        folded = joined.casefold() if joined.count(chr(SEPARATOR)) == len(blocks) - 1 else None
+    if joined is None or folded is None:
         return None
-    folded = joined.casefold()
-    counts = page_counts(folded, len(blocks), stops)
+    counts = page_counts(folded, len(blocks), stops, text.points(folded) if text is not None else None)
     if counts is None or joined.isascii() or (len(folded) == len(joined) and _FOLD_SPLITS_SAME_LENGTH not in joined) \
             or not _FOLD_SPLITS.search(joined):
         return counts

@@ -11,6 +11,7 @@ from pipeline.clean.classify import (
     BAD,
     BOUNDARY_MAX_WORDS,
     GOOD,
+    PAGE_LITERALS,
     Verdict,
     article_region,
     context_pass,
@@ -22,6 +23,7 @@ from pipeline.clean.classify import (
 from pipeline.clean.cues import BIO_OPENING, INGREDIENTS_HEADING, READ_ALSO
 from pipeline.clean.dates import Dateline, PageDates, parse_published_at
 from pipeline.clean.normalize import stored_blocks
+from pipeline.clean.page_text import PageText
 from pipeline.clean.site_chrome import SiteChromeModel
 from pipeline.clean.stopwords import function_words
 from pipeline.clean.structure import find_header, title_anchor
@@ -86,28 +88,30 @@ def extract_article(page: Page, site_model: SiteChromeModel, min_body_words: int
     """
     blocks = stored_blocks(page.text)
     site_repeats = set(site_model.chrome_blocks(page.source, blocks, page.fingerprints))
-    chrome = PageChrome(blocks)
-    result = _extract(page, blocks, chrome, site_repeats, min_body_words)
+    text = PageText(blocks, PAGE_LITERALS)
+    chrome = PageChrome(blocks, text)
+    result = _extract(page, blocks, text, chrome, site_repeats, min_body_words)
     if isinstance(result, Rejection) and result.reason == "no_article" and site_repeats:
-        return _extract(page, blocks, chrome, set(), min_body_words)
+        return _extract(page, blocks, text, chrome, set(), min_body_words)
     return result
 
 
-def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: set[int],
+def _extract(page: Page, blocks: list[str], text: PageText, chrome: PageChrome, site_repeats: set[int],
              min_body_words: int) -> Article | Rejection:
     removed: dict[int, str] = {}
-    for index in range(len(blocks)):
+    reasons = chrome.reasons(index for index in range(len(blocks)) if index not in site_repeats)
+    for index in range(len(blocks)):  # in page order: the record counts the reasons in the order first met
         if index in site_repeats:
             removed[index] = "site_repeat"
-        elif reason := chrome.reason(index):
-            removed[index] = reason
+        elif index in reasons:
+            removed[index] = reasons[index]
     for index in chrome.appeals():
         removed.setdefault(index, "appeal")
 
     sample, guess = page_language(blocks, removed)
     language = None if guess.language == UNDETERMINED else guess.language
     languages = [language] if language else None
-    evidence = page_evidence(blocks, language)
+    evidence = page_evidence(blocks, language, text)
     first_pass = [initial_verdict(e, i in removed) for i, e in enumerate(evidence)]
     verdicts = context_pass(first_pass)
     title_index = title_anchor(blocks, page.url, set(removed))
@@ -171,7 +175,7 @@ def _extract(page: Page, blocks: list[str], chrome: PageChrome, site_repeats: se
                          (dateline.index, dateline.as_written) if dateline is not None else None, page.url)
     body_indices = [i for i in region if i not in header.indices and (dateline is None or i != dateline.index)]
     body = "\n\n".join(blocks[i] for i in body_indices)
-    word_count = count_body_words(body, [evidence[i] for i in body_indices])
+    word_count = count_body_words(body, [evidence[i] for i in body_indices], text.unspaced())
     if word_count < min_body_words:
         letters = sum(character.isalpha() for character in page.text)
         if letters < MIN_LETTERS_FOR_LANGUAGE:

@@ -55,13 +55,25 @@ def blocks_holding(literals: tuple[str, ...], blocks: Sequence[str], joined: str
 def joined_holding(literals: tuple[str, ...], joined: str, blocks: int) -> list[tuple[str, ...]] | None:
     """`blocks_holding` of the `blocks` blocks joined by the separator in `joined`, by the compiled pass; None
     without the build, or when the separators do not part that many blocks or a literal holds one."""
-    held = _hits(literals, joined, blocks)
-    if held is None:
+    hits = hit_positions(literals, joined, blocks)
+    if hits is None:
         return None
     found: list[tuple[str, ...]] = [()] * blocks
-    for block, number in zip(*(axis.tolist() for axis in np.nonzero(held)), strict=True):
+    for block, number in hits:
         found[block] += (literals[number],)
     return found
+
+
+def hit_positions(literals: tuple[str, ...], joined: str, blocks: int, points: np.ndarray | None = None
+                  ) -> list[tuple[int, int]] | None:
+    """(block, literal's number) of each literal a block holds, by block and then by literal, as
+    `joined_holding` finds them; `points`: the code points of `joined`, when the caller has them."""
+    held = _hits(literals, joined, blocks, points)
+    if held is None:
+        return None
+    # The flat positions of the hits, divided back into (block, literal): `np.nonzero` of the 2-D array
+    # costs ~20 us a page, this ~3 (a page holds ~10 hits).
+    return [divmod(position, len(literals)) for position in np.flatnonzero(held).tolist()]
 
 
 def joined_holding_any(literals: tuple[str, ...], joined: str, blocks: int) -> list[bool] | None:
@@ -70,12 +82,13 @@ def joined_holding_any(literals: tuple[str, ...], joined: str, blocks: int) -> l
     return None if held is None else held.any(axis=1).tolist()
 
 
-def _hits(literals: tuple[str, ...], joined: str, blocks: int) -> np.ndarray | None:
+def _hits(literals: tuple[str, ...], joined: str, blocks: int, points: np.ndarray | None = None) -> np.ndarray | None:
     kernels = compiled()
     table = _table(literals) if kernels is not None else None
     if table is None or not blocks or joined.count(chr(SEPARATOR)) != blocks - 1:
         return None
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if not cps.flags.writeable:
-        cps = cps.copy()
-    return kernels.literal_hits(cps, blocks, *table)
+    if points is None:
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        if not points.flags.writeable:
+            points = points.copy()
+    return kernels.literal_hits(points, blocks, *table)

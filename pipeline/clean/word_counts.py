@@ -90,15 +90,19 @@ def computed_stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndar
     return bits, slot_hashes, numbers, starts, letters
 
 
-def page_counts(folded: str, blocks: int, stops: frozenset[str]) -> list[tuple[int, int]] | None:
+def page_counts(folded: str, blocks: int, stops: frozenset[str], points: np.ndarray | None = None
+                ) -> list[tuple[int, int]] | None:
     """(words, stop words) of each of the `blocks` casefolded blocks joined by SEPARATOR in `folded`, as
     `\\w+` finds the words and `stops` holds them; None when the compiled kernels are not built.
-    The caller makes sure no block holds the separator."""
+    The caller makes sure no block holds the separator. `points`: the code points of `folded`, when the
+    caller has them."""
     kernels = _kernels()
     if kernels is None:
         return None
-    cps = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if not cps.flags.writeable:
-        cps = cps.copy()
+    cps = points
+    if cps is None:
+        cps = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        if not cps.flags.writeable:
+            cps = cps.copy()
     words, hits = kernels.stopword_counts(cps, word_characters(), *_stop_table(stops), blocks)
     return list(zip(words.tolist(), hits.tolist(), strict=True))

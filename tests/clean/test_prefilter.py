@@ -12,8 +12,10 @@ from pipeline.clean.prefilter import (
     _ODD_CASE_PARTNERS,
     BranchedPattern,
     GatedPattern,
+    OpeningBranches,
     alternatives,
     ascii_literals,
+    opening_class,
     required_literals,
 )
 
@@ -103,7 +105,9 @@ def test_page_chrome_equals_the_per_block_rules() -> None:
     for _ in range(150):
         blocks = _page_blocks(rng)
         chrome = PageChrome(blocks)
-        assert [chrome.reason(i) for i in range(len(blocks))] == [chrome_reason(block) for block in blocks]
+        expected = [chrome_reason(block) for block in blocks]
+        assert [chrome.reason(i) for i in range(len(blocks))] == expected
+        assert chrome.reasons(range(len(blocks))) == {i: reason for i, reason in enumerate(expected) if reason}
         assert chrome.appeals() == appeal_blocks(blocks)
 
 
@@ -250,3 +254,62 @@ def test_no_block_holding_a_space_is_a_lone_link() -> None:
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(30_000)]
     assert any(_URL_ONLY.match(text) for text in texts if " " not in text)
     assert not any(_URL_ONLY.match(text) for text in texts if " " in text)
+
+
+def test_opening_class_of_small_patterns() -> None:
+    """The characters a match can begin with, past anchors and into groups, branches and repeats; none
+    known when a match may begin anywhere or with nothing."""
+    opening = opening_class(re.compile(r"^(share|\d+\s+comments?|(?:читайте|lue)\s+)[\s:]*$", re.IGNORECASE))
+    assert opening is not None
+    for character in ["s", "S", "\u017f", "7", "\u0663", "ч", "Ч", "l", "L"]:  # 'ſ' is an 's'; '٣' a digit
+        assert opening.match(character), character
+    for character in ["c", "x", " ", ":", "ш", ""]:
+        assert not opening.match(character), character
+    assert opening_class(re.compile(r"\b[a-c][^x]|(?=q)q")).pattern == "[a-cq]"
+    for nullable_or_any in [r"(?:a)?b", r"a*b", r"(a|b?)c", r".x", r"[^a]b", r"(a?)b", r"|a", r"(?i:a)b"]:
+        assert opening_class(re.compile(nullable_or_any)) is None, nullable_or_any
+
+
+def test_opening_branches_of_small_patterns() -> None:
+    """Only a group of alternatives after zero-width parts is narrowed; any other pattern runs whole."""
+    narrowed = OpeningBranches(re.compile(r"^(share|menu|\d+ comments?|a?b)[\s:]*$", re.IGNORECASE))
+    assert [branch for branch, _ in narrowed._branches] == ["share", "menu", r"\d+ comments?", "a?b"]
+    for text in ["Share:", "MENU", "12 Comments", "b", "ab", "x", "", "\u017fhare", "menus"]:
+        found, expected = narrowed.match(text), narrowed.pattern.match(text)
+        assert (found and found.span()) == (expected and expected.span()), text
+    for whole in [r"\s*(a|b)", r"x(a|b)", r"[(](a|b)", r"(?:a|b)(c|d)", r"(a|b)(c)"]:
+        assert not OpeningBranches(re.compile(whole))._branches or whole == r"(a|b)(c)", whole
+
+
+@pytest.mark.parametrize("name", ["CHROME_BLOCK", "SECTION_BOUNDARY"])
+def test_opening_branches_match_what_the_pattern_matches(name: str) -> None:
+    """The narrowed alternatives match what the whole list matches: on texts the list matches with their first
+    character swapped for every code point of the scripts with case (and digits, signs, the case oddities) and
+    of the other planes, and on random
+    texts of its own words in several cases."""
+    from pipeline.clean import cues
+
+    pattern = getattr(cues, name)
+    narrowed = OpeningBranches(pattern)
+    assert narrowed._branches
+    samples = ["Comments", "Share this story", "12 comments", "Читайте также", "Publicité", "Lue myös", "Czytaj też",
+               "Related articles", "Kommentare", "Read more:", "Leave a reply", "Mehr zum Thema", "À lire aussi",
+               "Lees ook", "Комментарии", "You may also like", "Suscríbete", "Udostępnij", "Kommentit", "Tags",
+               "Read also: the plan", "Lesen Sie auch", "Reacties (4)", "Se connecter", "Mots-clés"]
+    matching = [sample for sample in samples if pattern.match(sample)]
+    assert len(matching) >= 3
+    planes = [(0, 0x3000), (0x1c80, 0x1c90), (0x1e00, 0x2200), (0xa640, 0xa800), (0xab70, 0xabc0), (0xfb00, 0xfb50),
+              (0xff00, 0xfff0)]
+    firsts = [chr(code) for first, last in planes for code in range(first, last)] + ["\U0001d7ce", "\U00010400",
+                                                                                      "\U0001e922"]
+    for sample in matching:
+        for first in firsts:
+            text = first + sample[1:]
+            found, expected = narrowed.match(text), pattern.match(text)
+            assert (found and found.span()) == (expected and expected.span()), text
+    rng = random.Random(5)
+    words = [w for sample in samples for w in (sample, sample.upper(), sample.lower())] + ["the", "3", ":", " ", "é"]
+    for _ in range(5000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+        found, expected = narrowed.match(text), pattern.match(text)
+        assert (found and found.span()) == (expected and expected.span()), text

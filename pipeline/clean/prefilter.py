@@ -12,7 +12,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -257,15 +257,10 @@ def _count(pattern: re.Pattern[str], text: str, limit: int) -> int:
     return found
 
 
-def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """The alternatives of a pattern written as one group of them ('(a|b|c)'), as source texts; None for any
-    other shape, or one this reading cannot split safely (comments, back-references)."""
-    source = pattern.pattern.strip() if pattern.flags & re.VERBOSE else pattern.pattern
-    if (pattern.flags & re.VERBOSE and "#" in source) or "(?P=" in source or re.search(r"\\[1-9]", source):
-        return None
-    if not source.startswith("(") or source.startswith("(?"):
-        return None
-    parts, start, depth, i = [], 1, 0, 0
+def _group_marks(source: str, start: int) -> Iterator[tuple[int, str, int]]:
+    """Each '(', ')' and '|' of a pattern's source from `start` that is neither escaped nor in a character
+    class: (its position, itself, the group depth after it)."""
+    depth, i = 0, start
     while i < len(source):
         character = source[i]
         if character == "\\":
@@ -276,18 +271,29 @@ def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
             i += 1 if source.startswith("]", i) else 0
             while i < len(source) and source[i] != "]":
                 i += 2 if source[i] == "\\" else 1
-        elif character == "(":
-            depth += 1
-        elif character == ")":
-            depth -= 1
-            if depth == 0:
-                if i != len(source) - 1:
-                    return None  # the group is not the whole pattern
-                parts.append(source[start:i])
+        elif character in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[character]
+            yield i, character, depth
+        i += 1
+
+
+def alternatives(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The alternatives of a pattern written as one group of them ('(a|b|c)'), as source texts; None for any
+    other shape, or one this reading cannot split safely (comments, back-references)."""
+    source = pattern.pattern.strip() if pattern.flags & re.VERBOSE else pattern.pattern
+    if (pattern.flags & re.VERBOSE and "#" in source) or "(?P=" in source or re.search(r"\\[1-9]", source):
+        return None
+    if not source.startswith("(") or source.startswith("(?"):
+        return None
+    parts, start, depth = [], 1, 0
+    for i, character, depth in _group_marks(source, 0):
+        if character == ")" and depth == 0:
+            if i != len(source) - 1:
+                return None  # the group is not the whole pattern
+            parts.append(source[start:i])
         elif character == "|" and depth == 1:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     if len(parts) < 2 or depth != 0:
         return None
     # The split must be the parser's: one group holding exactly this many alternatives (the parser takes a
@@ -496,24 +502,8 @@ def _group_of_alternatives(pattern: re.Pattern[str]) -> tuple[str, list[str], st
     head = source[:opening]
     if any(op not in _ZERO_WIDTH for op, _ in sre_parse.parse(head, pattern.flags)):
         return None
-    depth, i = 0, opening
-    while i < len(source):
-        character = source[i]
-        if character == "\\":
-            i += 2
-            continue
-        if character == "[":  # a class: skip to its end ('[]...]' and '[^]...]' hold a literal ']')
-            i += 2 if source.startswith("[^", i) else 1
-            i += 1 if source.startswith("]", i) else 0
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-        elif character == "(":
-            depth += 1
-        elif character == ")":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
+    i = next((i for i, character, depth in _group_marks(source, opening) if character == ")" and depth == 0),
+             len(source))
     group = re.compile(source[opening:i + 1], pattern.flags)
     branches = alternatives(group)
     if branches is None:

@@ -30,6 +30,12 @@ PRINTABLE = "isprintable"
 PRINTABLE_TABLE_SIZE = 0x30000
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of `text` as the kernels read them: a writable little-endian uint32 array (lone
+    surrogates kept as their own code points)."""
+    return np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4")
+
+
 def build_name(prefix: str, package: str, sources: Sequence[str], extra: bytes = b"") -> str:
     """`prefix` and a digest of the `sources` (files of `package`) and `extra` (constants baked in)."""
     folder = importlib.resources.files(package)

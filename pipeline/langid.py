@@ -27,7 +27,7 @@ from types import ModuleType
 
 import numpy as np
 
-from pipeline.aot_builds import PACKAGE_DIR, build_name, load_build, save_array
+from pipeline.aot_builds import PACKAGE_DIR, build_name, code_points, load_build, save_array
 
 # Compiled kernels are cached on disk so that each new worker process (every Airflow task is one)
 # loads them instead of compiling again; the cache must live somewhere writable even when the code
@@ -159,8 +159,8 @@ def _ngram_rows(text: str, model: _Model) -> np.ndarray:
         text = Detector.MAIL_RE.sub(" ", text)
     if any(mark in text for mark in NGram.DMARK_CLASS):
         text = NGram.normalize_vi(text)
-    cps = np.frombuffer(bytearray(text[:_MAX_TEXT_LENGTH].encode("utf-32-le", "surrogatepass")), dtype="<u4")
-    return _kernels().ngram_rows(cps, model.normalized, model.upper, model.slot_keys, model.slot_rows)
+    return _kernels().ngram_rows(code_points(text[:_MAX_TEXT_LENGTH]), model.normalized, model.upper,
+                                 model.slot_keys, model.slot_rows)
 
 
 def _probabilities(text: str) -> np.ndarray:

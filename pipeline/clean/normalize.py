@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.aot_builds import printable_table
+from pipeline.aot_builds import code_points, printable_table
 from pipeline.clean.word_counts import compiled
 
 # Spaces that render like a space: no-break, en/em/thin/hair, narrow no-break, ideographic...
@@ -120,8 +120,7 @@ def _stored_form(text: str) -> bool | None:
     kernels = compiled()
     if kernels is None:
         return None
-    form = kernels.stored_form(np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4"),
-                               _printable())
+    form = kernels.stored_form(code_points(text), _printable())
     return None if form < 0 else bool(form)
 
 

@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 
+from pipeline.aot_builds import code_points
 from pipeline.clean.prefilter import Pieces
 from pipeline.clean.word_counts import PAIR_MULTIPLIER, SEPARATOR, compiled
 
@@ -28,7 +29,7 @@ def _table(literals: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     a literal is empty or holds the separator (the loop would find it across blocks)."""
     if any(not literal or chr(SEPARATOR) in literal for literal in literals):
         return None
-    letters = np.frombuffer("".join(literals).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    letters = code_points("".join(literals))
     starts = np.zeros(len(literals) + 1, dtype=np.int64)
     np.cumsum([len(literal) for literal in literals], out=starts[1:])
     single_heads = np.full(_SINGLE_SLOTS, -1, dtype=np.int64)
@@ -87,8 +88,4 @@ def _hits(literals: tuple[str, ...], joined: str, blocks: int, points: np.ndarra
     table = _table(literals) if kernels is not None else None
     if table is None or not blocks or joined.count(chr(SEPARATOR)) != blocks - 1:
         return None
-    if points is None:
-        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        if not points.flags.writeable:
-            points = points.copy()
-    return kernels.literal_hits(points, blocks, *table)
+    return kernels.literal_hits(code_points(joined) if points is None else points, blocks, *table)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pipeline.aot_builds import code_points
 from pipeline.clean.page_literals import hit_positions
 from pipeline.clean.prefilter import Pieces
 from pipeline.clean.word_counts import SEPARATOR
@@ -113,7 +114,7 @@ class PageText:
         if text is not self.lowered or text is None:
             return None
         if self._points is None:
-            self._points = np.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype="<u4")
+            self._points = code_points(text)
         return self._points
 
     def held(self) -> list[tuple[str, ...]]:

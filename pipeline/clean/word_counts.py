@@ -14,7 +14,7 @@ from types import ModuleType
 
 import numpy as np
 
-from pipeline.aot_builds import build_name, character_class_table, load_build
+from pipeline.aot_builds import build_name, character_class_table, code_points, load_build
 from pipeline.clean import stop_tables, stopwords
 
 # Between two blocks of a page ('\x00': normalization removes control characters from stored text).
@@ -73,7 +73,7 @@ def computed_stop_table(stops: frozenset[str]) -> tuple[int, np.ndarray, np.ndar
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     starts = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    letters = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    letters = code_points("".join(words))
     hashes = np.full(len(words), FNV_OFFSET, dtype=np.uint64)
     for position in range(int(lengths.max(initial=0))):  # FNV-1a; uint64 arithmetic wraps as the kernel's
         longer = lengths > position
@@ -99,10 +99,6 @@ def page_counts(folded: str, blocks: int, stops: frozenset[str], points: np.ndar
     kernels = _kernels()
     if kernels is None:
         return None
-    cps = points
-    if cps is None:
-        cps = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        if not cps.flags.writeable:
-            cps = cps.copy()
+    cps = code_points(folded) if points is None else points
     words, hits = kernels.stopword_counts(cps, word_characters(), *_stop_table(stops), blocks)
     return list(zip(words.tolist(), hits.tolist(), strict=True))

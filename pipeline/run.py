@@ -213,7 +213,6 @@ def _pack(files: list[InputFile], target: int, max_docs: int) -> list[list[Input
 
 def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
     """Read the shard's files into staged pages, quarantine what is unreadable, count blocks per site."""
-    from pipeline.ingest.documents import text_key as text_key_of
     from pipeline.ingest.readers import Limits, over_shard_cap, read_documents
 
     work = work_dir(config, run_id)
@@ -243,7 +242,7 @@ def ingest_shard(config: RunConfig, run_id: str, index: int) -> dict[str, int]:
                         page_writer.append(row)
                         pages += 1
                         # A page repeated verbatim would make its own text look like site chrome: count it once.
-                        text_key = document.text_key or text_key_of(document.source, document.text.encode("utf-8"))
+                        text_key = document.text_key  # every page a reader yields is keyed by make_page
                         if text_key not in counted_texts:
                             counted_texts.add(text_key)
                             story = site_chrome.story_key(document.url)

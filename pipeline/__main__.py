@@ -8,6 +8,7 @@ before main returns; an error raised out of main takes the ordinary exit.
 """
 
 import atexit
+import contextlib
 import os
 import sys
 
@@ -17,10 +18,8 @@ from pipeline.cli import main
 def _exit_without_finalizing(status: int) -> None:
     atexit._run_exitfuncs()  # noqa: SLF001 - what a normal exit would run first (multiprocessing and Airflow do this too)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to tell it
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing left to tell it
-            pass
     os._exit(status)
 
 
